@@ -1,0 +1,1 @@
+"""Readers (files and live workbooks → grids) and writers (template, annotated copies)."""

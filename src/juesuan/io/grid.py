@@ -1,0 +1,88 @@
+"""A grid: one sheet as a 2-D array of raw values plus its merged ranges, addressable in A1."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+CellValue = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+# (first_row, first_col, last_row, last_col), 0-based and inclusive
+Merge = tuple[int, int, int, int]
+
+
+def col_letter(col: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    n = col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def a1(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row + 1}"
+
+
+def a1_range(top: int, left: int, bottom: int, right: int) -> str:
+    return f"{a1(top, left)}:{a1(bottom, right)}"
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """'C7' → (6, 2)."""
+    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
+    number = "".join(ch for ch in ref if ch.isdigit())
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ord(ch) - 64)
+    return int(number) - 1, col - 1
+
+
+@dataclass
+class Grid:
+    name: str
+    rows: list[list[CellValue]]
+    merged: tuple[Merge, ...] = ()
+    hidden: bool = False
+    # A1 addresses of formulas saved without a cached value (they read as blank).
+    formulas_without_value: frozenset[str] = frozenset()
+    _merge_index: dict[tuple[int, int], Merge] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for m in self.merged:
+            r0, c0, r1, c1 = m
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    self._merge_index[(r, c)] = m
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, row: int, col: int) -> CellValue:
+        """The cell's own value; blank strings read as None."""
+        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
+            v = self.rows[row][col]
+            return None if v == "" else v
+        return None
+
+    def merge_at(self, row: int, col: int) -> Merge | None:
+        return self._merge_index.get((row, col))
+
+    def shown(self, row: int, col: int) -> CellValue:
+        """What the reader sees at a cell: a merged range shows its top-left value everywhere."""
+        m = self._merge_index.get((row, col))
+        if m is not None:
+            return self.value(m[0], m[1])
+        return self.value(row, col)
+
+    def text(self, row: int, col: int) -> str:
+        v = self.shown(row, col)
+        return "" if v is None else str(v)
+
+    def row_texts(self, row: int) -> list[str]:
+        return [self.text(row, c) for c in range(self.width)]

@@ -1,0 +1,25 @@
+"""The statutory tables of each edition, loaded from the TOML files beside this module."""
+
+from juesuan.spec.load import available_editions, edition_for_year, load_edition
+from juesuan.spec.model import (
+    CodeBook,
+    ColumnSpec,
+    Edition,
+    PanelSpec,
+    RowSpec,
+    SectionSpec,
+    TableSpec,
+)
+
+__all__ = [
+    "CodeBook",
+    "ColumnSpec",
+    "Edition",
+    "PanelSpec",
+    "RowSpec",
+    "SectionSpec",
+    "TableSpec",
+    "available_editions",
+    "edition_for_year",
+    "load_edition",
+]
