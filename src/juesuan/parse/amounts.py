@@ -1,0 +1,75 @@
+"""Amount cells → exact Decimals.
+
+Excel stores numbers as binary doubles and shows at most 15 significant digits; a cached value
+such as 580.93999999999994 is 580.94 to the user. Rounding to 15 significant digits recovers the
+decimal the user typed or saw, so no spurious precision warnings arise from float noise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from juesuan.io.grid import CellValue
+
+_BLANKS = frozenset({"", "-", "--", "—", "——", "–", "－", "/", "／", "无"})
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_PAREN_NEGATIVE = re.compile(r"^\((.+)\)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    value: Decimal | None
+    decimals: int
+    as_text: bool
+    ok: bool  # False: the cell holds text that is not a number
+
+
+def _decimals(value: Decimal) -> int:
+    exp = value.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def from_float(number: float) -> Decimal:
+    """A double as the decimal Excel shows: 15 significant digits, trailing zeros dropped."""
+    if number == 0:
+        return Decimal(0)
+    d = Decimal(format(number, ".15g"))
+    # normalize() would turn 100 into 1E+2; quantize keeps plain notation
+    return d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
+
+
+def parse(raw: CellValue) -> Parsed:
+    if raw is None or isinstance(raw, bool):
+        return Parsed(None, 0, False, raw is None)
+    if isinstance(raw, int):
+        return Parsed(Decimal(raw), 0, False, True)
+    if isinstance(raw, float):
+        d = from_float(raw)
+        return Parsed(d, _decimals(d), False, True)
+    if isinstance(raw, dt.date | dt.time | dt.timedelta):
+        return Parsed(None, 0, False, False)
+    return _parse_text(str(raw))
+
+
+def _parse_text(text: str) -> Parsed:
+    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u3000", "")
+    if s in _BLANKS:
+        return Parsed(None, 0, False, True)
+    negative = False
+    if m := _PAREN_NEGATIVE.match(s):
+        negative, s = True, m.group(1)
+    if s.startswith("－"):
+        negative, s = True, s[1:]
+    if not _NUMBER.match(s):
+        return Parsed(None, 0, True, False)
+    try:
+        d = Decimal(s.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
+        return Parsed(None, 0, True, False)
+    if negative:
+        d = -d
+    return Parsed(d, _decimals(d), True, True)

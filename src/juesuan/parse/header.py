@@ -1,0 +1,247 @@
+"""Header rows → column mapping.
+
+Each column's header is read as a path of the texts above it (merged cells repeat over the
+columns and rows they cover): ["本年支出", "基本支出"], ["预算数", "公务用车购置及运行维护费",
+"小计"]. A spec column matches a path when every word of one of its header alternatives is in
+the path and every word of the path is explained by that alternative or is an optional word of
+the column, section or table. This handles both block orders of T7, the 收入/支出 side rows of
+T1 and T4, T6 panels under 人员经费/公用经费, and 类/款/项 code sub-columns, without positions.
+
+Where the header ends is decided by the mapping itself: a further row belongs to the header only
+while adding it keeps every column mapped; a data row (a label, 合计, numbers) breaks the paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from juesuan import textnorm
+from juesuan.io.grid import Grid
+from juesuan.parse.amounts import parse
+from juesuan.spec import ColumnSpec, SectionSpec, TableSpec
+
+SPLIT_CODE = {"类": "class", "款": "kuan", "项": "xiang"}
+IGNORABLE = frozenset({"行次", "栏次", "序号"})
+_MAX_HEADER_ROWS = 6
+_MAX_SEARCH_ROWS = 8
+
+
+@dataclass(frozen=True)
+class MappedColumn:
+    col: int
+    section: str
+    key: str  # spec column key; "code.class" / "code.kuan" / "code.xiang" for split codes
+    role: str  # label / code / name / amount / ignore
+    label: str  # header text as printed, parent and child joined
+    panel: int = 0  # T6: which code/name/amount group the column belongs to
+    specificity: int = 0
+
+
+@dataclass
+class HeaderMap:
+    first_row: int
+    last_row: int
+    columns: list[MappedColumn] = field(default_factory=list)
+    unknown: list[tuple[int, int, str]] = field(default_factory=list)  # (row, col, text)
+    duplicates: list[MappedColumn] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return len({(c.section, c.key, c.panel) for c in self.columns if c.role != "ignore"})
+
+    def by_section(self, section: str) -> list[MappedColumn]:
+        return [c for c in self.columns if c.section == section]
+
+
+def header_tokens(spec: TableSpec) -> frozenset[str]:
+    words: set[str] = set(spec.optional_tokens) | IGNORABLE | set(SPLIT_CODE)
+    for sec in spec.sections:
+        words |= sec.side
+        for col in sec.columns:
+            words |= col.optional_tokens
+            for alt in col.headers:
+                for group in alt:
+                    words |= group
+    return frozenset(words)
+
+
+def _path(grid: Grid, col: int, rows: range) -> tuple[list[str], list[str]]:
+    keys: list[str] = []
+    shown: list[str] = []
+    for r in rows:
+        v = grid.shown(r, col)
+        if v is None or not isinstance(v, str):
+            continue
+        k = textnorm.key(v)
+        if not k or (keys and keys[-1] == k):
+            continue
+        keys.append(k)
+        shown.append(textnorm.display(v))
+    return keys, shown
+
+
+def _allowed(spec: TableSpec, sec: SectionSpec, col: ColumnSpec) -> frozenset[str]:
+    return spec.optional_tokens | sec.side | col.optional_tokens
+
+
+def _match(path: list[str], spec: TableSpec) -> list[tuple[SectionSpec, ColumnSpec, int]]:
+    found: list[tuple[SectionSpec, ColumnSpec, int]] = []
+    pset = set(path)
+    for sec in spec.sections:
+        for col in sec.columns:
+            allowed = _allowed(spec, sec, col)
+            best = -1
+            for alt in col.headers:
+                if not all(group & pset for group in alt):
+                    continue
+                covered = frozenset().union(*alt) | allowed
+                if pset <= covered:
+                    best = max(best, len(alt))
+            if best >= 0:
+                found.append((sec, col, best))
+    return found
+
+
+def _split_code_part(path: list[str], spec: TableSpec) -> str | None:
+    if not path or path[-1] not in SPLIT_CODE:
+        return None
+    code_words: set[str] = set(spec.optional_tokens)
+    for sec in spec.sections:
+        for col in sec.columns:
+            if col.role == "code":
+                for alt in col.headers:
+                    for group in alt:
+                        code_words |= group
+    if all(p in code_words for p in path[:-1]):
+        return f"code.{SPLIT_CODE[path[-1]]}"
+    return None
+
+
+def map_columns(grid: Grid, spec: TableSpec, rows: range) -> HeaderMap:
+    hm = HeaderMap(first_row=rows.start, last_row=rows.stop - 1)
+    candidates: dict[int, list[tuple[SectionSpec, ColumnSpec, int]]] = {}
+    labels: dict[int, str] = {}
+    for c in range(grid.width):
+        path, shown = _path(grid, c, rows)
+        if not path:
+            continue
+        labels[c] = "/".join(shown)
+        if any(p in IGNORABLE for p in path):
+            hm.columns.append(MappedColumn(c, "", "ignore", "ignore", labels[c]))
+            continue
+        part = _split_code_part(path, spec)
+        if part is not None:
+            sec = next(s for s in spec.sections if any(col.role == "code" for col in s.columns))
+            hm.columns.append(MappedColumn(c, sec.key, part, "code", labels[c], specificity=1))
+            continue
+        found = _match(path, spec)
+        if not found:
+            own = _own_header_row(grid, c, rows)
+            if own is not None:
+                hm.unknown.append((own, c, labels[c]))
+            continue
+        top = max(f[2] for f in found)
+        candidates[c] = [f for f in found if f[2] == top]
+    _assign(hm, spec, candidates, labels)
+    return hm
+
+
+def _own_header_row(grid: Grid, col: int, rows: range) -> int | None:
+    """The header row where this column has text of its own (not a parent merged over it)."""
+    for r in reversed(rows):
+        m = grid.merge_at(r, col)
+        if grid.value(r, col) is not None and (m is None or m[1] == col):
+            return r
+    return None
+
+
+def _assign(
+    hm: HeaderMap,
+    spec: TableSpec,
+    candidates: dict[int, list[tuple[SectionSpec, ColumnSpec, int]]],
+    labels: dict[int, str],
+) -> None:
+    # Two-sided tables: a column that fits both sides belongs to the side whose label
+    # (项目) column is the nearest to its left.
+    starts: list[int] = []
+    if spec.layout == "two_sided":
+        for c, cands in sorted(candidates.items()):
+            if any(col.role == "label" for _, col, _ in cands):
+                starts.append(c)
+    seen: set[tuple[str, str, int]] = set()
+    panel = -1
+    for c in sorted(candidates):
+        cands = candidates[c]
+        sections = {sec.key for sec, _, _ in cands}
+        if len(sections) > 1 and starts:
+            index = sum(1 for s in starts if s <= c) - 1
+            wanted = spec.sections[min(max(index, 0), len(spec.sections) - 1)].key
+            cands = [x for x in cands if x[0].key == wanted] or cands
+        sec, col, spec_n = cands[0]
+        if spec.layout == "panels" and col.role == "code":
+            panel += 1
+        mc = MappedColumn(c, sec.key, col.key, col.role, labels[c], max(panel, 0), spec_n)
+        ident = (mc.section, mc.key, mc.panel)
+        if ident in seen:
+            hm.duplicates.append(mc)
+            continue
+        seen.add(ident)
+        hm.columns.append(mc)
+
+
+def _is_number_row(grid: Grid, r: int) -> bool:
+    return any(
+        parse(grid.value(r, c)).value is not None
+        for c in range(grid.width)
+        if not isinstance(grid.value(r, c), str) or textnorm.key(grid.value(r, c)) not in IGNORABLE
+    )
+
+
+def is_column_number_row(grid: Grid, r: int) -> bool:
+    """The MoF 栏次 row: '栏次' and 1, 2, 3 … under the amount columns (numbers or text)."""
+    texts: list[str] = []
+    for c in range(grid.width):
+        v = grid.value(r, c)
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        texts.append(textnorm.key(v))
+    return any(t in ("栏次", "行次") for t in texts) and all(
+        t in ("", "栏次", "行次", "项目", "合计", "-") or t.isdigit() for t in texts
+    )
+
+
+def find_header(grid: Grid, spec: TableSpec, start: int, stop: int) -> HeaderMap | None:
+    tokens = header_tokens(spec)
+    first = None
+    for r in range(start, min(start + _MAX_SEARCH_ROWS, stop)):
+        own = [grid.value(r, c) for c in range(grid.width)]
+        if any(isinstance(v, str) and textnorm.key(v) in tokens for v in own):
+            first = r
+            break
+    if first is None:
+        return None
+    best = map_columns(grid, spec, range(first, first + 1))
+    for r in range(first + 1, min(first + _MAX_HEADER_ROWS, stop)):
+        if is_column_number_row(grid, r):
+            best.last_row = r
+            break
+        if _is_number_row(grid, r):
+            break
+        trial = map_columns(grid, spec, range(first, r + 1))
+        own = [
+            grid.value(r, c)
+            for c in range(grid.width)
+            if (grid.value(r, c) is not None and grid.merge_at(r, c) in (None, (r, c, r, c)))
+            or ((m := grid.merge_at(r, c)) is not None and m[0] == r and m[1] == c)
+        ]
+        # A row of header words only (e.g. the 预算数/决算数 row of an item-major T7) extends
+        # the header even before the mapping improves; a data row breaks some column's path.
+        only_words = all(isinstance(v, str) and textnorm.key(v) in tokens for v in own)
+        # A blank row belongs to the header only when merged header cells reach into it.
+        continued = any(grid.merge_at(r, c) is not None for c in range(grid.width))
+        same = trial.score == best.score
+        if trial.score > best.score or (same and (only_words if own else continued)):
+            best = trial
+        else:
+            break
+    return best

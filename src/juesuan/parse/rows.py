@@ -1,0 +1,523 @@
+"""Data rows of a located table → typed rows of amounts, with structure findings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from juesuan import textnorm
+from juesuan.findings import Finding, Related
+from juesuan.io.grid import CellValue, Grid, a1
+from juesuan.parse.amounts import parse
+from juesuan.parse.header import HeaderMap, MappedColumn, is_column_number_row
+from juesuan.rules import finding
+from juesuan.spec import CodeBook, Edition, RowSpec, SectionSpec, TableSpec
+from juesuan.tables import Amount, Column, Row, Section
+
+_CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(\D.*)$")
+_DIGITS = re.compile(r"^\d+$")
+_TOTAL_KEYS = frozenset({"合计", "总计", "合计数", "本年合计", "总合计"})
+_NOTE = re.compile(r"^(注|说明|备注|附注|填报说明)\s*[:：\d]")
+_EMPTY_NOTE = re.compile(r"(无数据|没有|空表|无此项|不涉及)")
+
+
+@dataclass
+class RowContext:
+    grid: Grid
+    spec: TableSpec
+    edition: Edition
+    header: HeaderMap
+    stop: int
+    findings: list[Finding] = field(default_factory=list)
+    text_cells: list[Related] = field(default_factory=list)
+    empty_note: str | None = None
+    last_row: int = 0
+    note_row: int | None = None
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def cell(self, r: int, c: int) -> str:
+        return a1(r, c)
+
+    def add(self, code: str, zh: str, en: str, r: int, c: int, **kw: object) -> None:
+        self.findings.append(
+            finding(code, zh, en, table=self.spec.key, sheet=self.grid.name, cell=a1(r, c), **kw)
+        )
+
+
+def _text(v: CellValue) -> str:
+    return textnorm.display(v) if isinstance(v, str) else ""
+
+
+def _read_amount(ctx: RowContext, r: int, col: MappedColumn, row_label: str) -> Amount:
+    raw = ctx.grid.value(r, col.col)
+    addr = a1(r, col.col)
+    sheet = ctx.grid.name
+    if addr in ctx.grid.formulas_without_value:
+        return Amount(None, sheet, addr, unknown=True)
+    p = parse(raw)
+    if not p.ok:
+        shown = textnorm.display(raw)
+        ctx.add(
+            "VA101",
+            f"{ctx.title} {addr}「{row_label} / {col.label}」的内容「{shown}」不是数字",
+            f"{ctx.spec.key} {addr} ({row_label} / {col.label}): '{shown}' is not a number",
+            r,
+            col.col,
+            row=row_label,
+            column=col.label,
+            place=f"{row_label}|{col.key}",
+        )
+        return Amount(None, sheet, addr, unknown=True)
+    if p.as_text and p.value is not None:
+        ctx.text_cells.append(Related(sheet, addr, p.value, f"{row_label} / {col.label}"))
+    return Amount(p.value, sheet, addr, p.decimals, p.as_text)
+
+
+def _amounts(ctx: RowContext, r: int, cols: list[MappedColumn], label: str) -> dict[str, Amount]:
+    return {c.key: _read_amount(ctx, r, c, label) for c in cols if c.role == "amount"}
+
+
+def _is_note(text: str) -> bool:
+    return bool(_NOTE.match(unicodedata.normalize("NFKC", text).strip()))
+
+
+def _row_kind(ctx: RowContext, r: int) -> str:
+    """'note', 'skip' (blank, 栏次) or 'data'."""
+    grid = ctx.grid
+    own = [grid.value(r, c) for c in range(grid.width)]
+    texts = [v for v in own if isinstance(v, str) and v.strip()]
+    if texts and _is_note(texts[0]):
+        return "note"
+    if all(v is None for v in own) or is_column_number_row(grid, r):
+        return "skip"
+    return "data"
+
+
+def _scan_notes(ctx: RowContext, start: int) -> None:
+    for r in range(start, ctx.stop):
+        for c in range(ctx.grid.width):
+            v = ctx.grid.value(r, c)
+            if isinstance(v, str) and "说明" in v[:4] and _EMPTY_NOTE.search(v):
+                ctx.empty_note = textnorm.display(v)
+                return
+
+
+def data_rows(ctx: RowContext) -> list[int]:
+    rows: list[int] = []
+    for r in range(ctx.header.last_row + 1, ctx.stop):
+        kind = _row_kind(ctx, r)
+        if kind == "note":
+            ctx.note_row = r
+            _scan_notes(ctx, r)
+            break
+        if kind == "data":
+            rows.append(r)
+            ctx.last_row = r
+    return rows
+
+
+def _columns(ctx: RowContext, cols: list[MappedColumn]) -> dict[str, Column]:
+    return {
+        c.key: Column(c.key, c.label, c.col, a1(0, c.col).rstrip("0123456789"))
+        for c in cols
+        if c.role != "ignore"
+    }
+
+
+# --- coded tables (T2 T3 T5 T8 T9) -----------------------------------------------------------
+
+
+def _code_text(v: CellValue) -> str:
+    if isinstance(v, bool) or v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, int | float):
+        return str(v)
+    return textnorm.digits(str(v)) if _DIGITS.match(textnorm.digits(str(v))) else str(v).strip()
+
+
+def read_coded(ctx: RowContext, section: SectionSpec, book: CodeBook) -> Section:
+    cols = ctx.header.by_section(section.key)
+    code_col = next((c for c in cols if c.key == "code"), None)
+    split = {c.key: c for c in cols if c.key.startswith("code.")}
+    name_col = next((c for c in cols if c.key == "name"), None)
+    sec = Section(section, _columns(ctx, cols))
+    last_class = last_kuan = ""
+    seen: dict[str, int] = {}
+    for r in data_rows(ctx):
+        name_raw = ctx.grid.value(r, name_col.col) if name_col else None
+        name = _text(name_raw)
+        code = ""
+        label_c = name_col.col if name_col else (code_col.col if code_col else 0)
+        if split:
+            parts = {k: _code_text(ctx.grid.value(r, c.col)) for k, c in split.items()}
+            cls, kuan, xiang = (parts.get(f"code.{p}", "") for p in ("class", "kuan", "xiang"))
+            label_c = min(c.col for c in split.values())
+            if cls and not _DIGITS.match(cls):
+                name = name or textnorm.display(cls)
+                cls = ""
+            if cls:
+                last_class, last_kuan = cls, ""
+            if kuan:
+                last_kuan = kuan
+            if xiang:
+                code = (cls or last_class) + (kuan or last_kuan) + xiang
+            elif kuan:
+                code = (cls or last_class) + kuan
+            else:
+                code = cls
+        elif code_col is not None:
+            raw = ctx.grid.value(r, code_col.col)
+            text = _code_text(raw)
+            label_c = code_col.col
+            if text and not _DIGITS.match(text):
+                m = _CODE_AND_NAME.match(unicodedata.normalize("NFKC", text))
+                if m:
+                    code, name = m.group(1).replace(" ", ""), name or textnorm.display(m.group(2))
+                else:
+                    name = name or textnorm.display(text)
+            else:
+                code = text
+        label = name or code
+        if not code and textnorm.key(textnorm.strip_enumeration(name)) in _TOTAL_KEYS:
+            row = Row("total", name, r, a1(r, label_c), values=_amounts(ctx, r, cols, name))
+            _add_row(ctx, sec, row, seen)
+            continue
+        if not code:
+            values = _amounts(ctx, r, cols, label)
+            if any(a.value is not None for a in values.values()) or name:
+                ctx.add(
+                    "ST108",
+                    f"{ctx.title} 第 {r + 1} 行「{label}」没有科目编码，无法归入类/款/项",
+                    f"{ctx.spec.key} row {r + 1} ('{label}') has no classification code",
+                    r,
+                    label_c,
+                    row=label,
+                    place=f"nocode|{textnorm.key(label)}",
+                )
+            continue
+        level = CodeBook.level(code)
+        if level is None:
+            ctx.add(
+                "CD101",
+                f"{ctx.title} {a1(r, label_c)} 科目编码「{code}」不是 3、5 或 7 位数字",
+                f"{ctx.spec.key} {a1(r, label_c)}: code '{code}' is not 3, 5 or 7 digits",
+                r,
+                label_c,
+                row=label,
+                place=f"code|{code}",
+            )
+        else:
+            _check_code(ctx, book, code, name, r, label_c if not name_col else name_col.col)
+        row = Row(
+            code,
+            f"{code} {name}".strip(),
+            r,
+            a1(r, label_c),
+            code=code,
+            level=level,
+            values=_amounts(ctx, r, cols, f"{code} {name}".strip()),
+        )
+        _add_row(ctx, sec, row, seen)
+    return sec
+
+
+def _check_code(ctx: RowContext, book: CodeBook, code: str, name: str, r: int, c: int) -> None:
+    expected = book.name(code)
+    kind = "功能分类" if book.kind == "function" else "经济分类"
+    if expected is None:
+        if book.is_unknown(code):
+            ctx.add(
+                "CD102",
+                f"{ctx.title} {a1(r, c)} {kind}科目编码「{code}」不在 {ctx.edition.year} 年科目表中",
+                f"{ctx.spec.key} {a1(r, c)}: code {code} is not in the {ctx.edition.year} list",
+                r,
+                c,
+                row=f"{code} {name}".strip(),
+                place=f"code|{code}",
+            )
+        return
+    if name and not (set(textnorm.label_keys(name)) & set(textnorm.label_keys(expected))):
+        ctx.add(
+            "CD103",
+            f"{ctx.title} {a1(r, c)} 科目「{code}」的名称应为「{expected}」，表中为「{name}」",
+            f"{ctx.spec.key} {a1(r, c)}: code {code} should be named '{expected}', not '{name}'",
+            r,
+            c,
+            row=f"{code} {name}",
+            place=f"name|{code}",
+        )
+
+
+def _add_row(ctx: RowContext, sec: Section, row: Row, seen: dict[str, int]) -> None:
+    if row.key in seen:
+        ctx.add(
+            "ST109",
+            f"{ctx.title} 第 {row.sheet_row + 1} 行「{row.label}」与第 {seen[row.key] + 1} 行重复",
+            f"{ctx.spec.key} row {row.sheet_row + 1} ('{row.label}') repeats row "
+            f"{seen[row.key] + 1}",
+            row.sheet_row,
+            0,
+            row=row.label,
+            place=f"dup|{row.key}",
+        )
+        return
+    seen[row.key] = row.sheet_row
+    sec.rows.append(row)
+
+
+# --- two-sided tables (T1 T4) -----------------------------------------------------------------
+
+
+@dataclass
+class _FixedMatcher:
+    rows: tuple[RowSpec, ...]
+    keys: list[frozenset[str]]
+    used: set[str] = field(default_factory=set)
+    last: int = -1
+
+    @classmethod
+    def of(cls, section: SectionSpec) -> _FixedMatcher:
+        return cls(section.rows, [r.keys() for r in section.rows])
+
+    def match(self, label: str) -> RowSpec | None:
+        wanted = set(textnorm.label_keys(label))
+        hits = [i for i, k in enumerate(self.keys) if k & wanted]
+        if not hits:
+            return None
+        # Sub-rows repeat labels of the income items ("一般公共预算财政拨款" under 年初结转):
+        # prefer the first unused match after the last matched row.
+        order = [i for i in hits if i > self.last and self.rows[i].key not in self.used]
+        order += [i for i in hits if self.rows[i].key not in self.used]
+        i = (order or hits)[0]
+        self.last = max(self.last, i)
+        self.used.add(self.rows[i].key)
+        return self.rows[i]
+
+
+def _strip_code(label: str) -> tuple[str, str]:
+    m = re.match(r"^\s*(\d{3})\s*(.+)$", unicodedata.normalize("NFKC", label))
+    return (m.group(1), m.group(2)) if m else ("", label)
+
+
+def read_fixed(ctx: RowContext, section: SectionSpec, rows: list[int]) -> Section:
+    cols = ctx.header.by_section(section.key)
+    label_col = next((c for c in cols if c.role == "label"), None)
+    sec = Section(section, _columns(ctx, cols))
+    if label_col is None:
+        return sec
+    matcher = _FixedMatcher.of(section)
+    book = ctx.edition.function_codes
+    classes = set(ctx.edition.function_classes)
+    seen: dict[str, int] = {}
+    past_classes = False
+    for r in rows:
+        raw = ctx.grid.value(r, label_col.col)
+        label = _text(raw)
+        values = _amounts(ctx, r, cols, label) if label else {}
+        if not label:
+            if any(a.value is not None for a in values.values()):
+                ctx.add(
+                    "ST108",
+                    f"{ctx.title}（{section.name}）第 {r + 1} 行有金额但没有项目名称",
+                    f"{ctx.spec.key} ({section.key}) row {r + 1} has amounts but no label",
+                    r,
+                    label_col.col,
+                    place=f"nolabel|{section.key}|{r}",
+                )
+            continue
+        spec_row = matcher.match(label)
+        code, bare = _strip_code(label)
+        if spec_row is not None:
+            past_classes = past_classes or not spec_row.key.startswith("class")
+            row = Row(spec_row.key, label, r, a1(r, label_col.col), values=values)
+        elif section.class_rows and not past_classes:
+            found = code if code in classes else book.class_by_name(bare)
+            if found and found in classes:
+                row = Row(
+                    found, label, r, a1(r, label_col.col), code=found, level="类", values=values
+                )
+            elif found or textnorm.key(bare).endswith("支出"):
+                row = Row(
+                    f"class:{textnorm.strip_enumeration(bare)}",
+                    label,
+                    r,
+                    a1(r, label_col.col),
+                    code=found,
+                    level="类",
+                    values=values,
+                )
+                ctx.add(
+                    "CD104",
+                    f"{ctx.title} {a1(r, label_col.col)}「{label}」不是 {ctx.edition.year} 年"
+                    f"支出功能分类的“类”，已按类读取",
+                    f"{ctx.spec.key} {a1(r, label_col.col)}: '{label}' is not a "
+                    f"{ctx.edition.year} expenditure class; read as a class row",
+                    r,
+                    label_col.col,
+                    row=label,
+                    place=f"class|{textnorm.key(bare)}",
+                )
+            else:
+                _unknown_row(ctx, section, label, r, label_col.col)
+                continue
+        else:
+            _unknown_row(ctx, section, label, r, label_col.col)
+            continue
+        _add_row(ctx, sec, row, seen)
+    _missing_rows(ctx, section, sec)
+    return sec
+
+
+def _unknown_row(ctx: RowContext, section: SectionSpec, label: str, r: int, c: int) -> None:
+    ctx.add(
+        "ST108",
+        f"{ctx.title}（{section.name}）{a1(r, c)}「{label}」不是本表的项目",
+        f"{ctx.spec.key} ({section.key}) {a1(r, c)}: '{label}' is not a row of this table",
+        r,
+        c,
+        row=label,
+        place=f"unknown|{section.key}|{textnorm.key(label)}",
+    )
+
+
+def _missing_rows(ctx: RowContext, spec: SectionSpec, sec: Section) -> None:
+    have = {row.key for row in sec.rows}
+    for row_spec in spec.rows:
+        if row_spec.optional or row_spec.key in have:
+            continue
+        r = ctx.header.first_row
+        ctx.add(
+            "ST107",
+            f"{ctx.title}（{spec.name}）缺少「{row_spec.label}」行",
+            f"{ctx.spec.key} ({spec.key}) lacks the row '{row_spec.label}'",
+            r,
+            0,
+            row=row_spec.label,
+            place=f"missing|{spec.key}|{row_spec.key}",
+        )
+
+
+# --- T6 panels ------------------------------------------------------------------------------------
+
+
+def read_panels(ctx: RowContext, section: SectionSpec) -> Section:
+    cols = ctx.header.by_section(section.key)
+    sec = Section(section, _columns(ctx, cols))
+    panels: dict[int, dict[str, MappedColumn]] = {}
+    for c in cols:
+        panels.setdefault(c.panel, {})[c.key] = c
+    book = ctx.edition.economic_codes
+    footer_keys = {p.key: p.footer_keys() for p in ctx.spec.panels}
+    seen: dict[str, int] = {}
+    for r in data_rows(ctx):
+        for group in panels.values():
+            code_c, name_c, amount_c = group.get("code"), group.get("name"), group.get("amount")
+            code_text = _code_text(ctx.grid.value(r, code_c.col)) if code_c else ""
+            name = _text(ctx.grid.value(r, name_c.col)) if name_c else ""
+            label = name or (code_text if not _DIGITS.match(code_text) else "")
+            wanted = set(textnorm.label_keys(label))
+            footer = next((k for k, keys in footer_keys.items() if keys & wanted), None)
+            if footer is not None:
+                amount = _footer_amount(ctx, r, amount_c, cols, label)
+                start = code_c or name_c or amount_c
+                cell = a1(r, start.col) if start else None
+                _add_row(
+                    ctx,
+                    sec,
+                    Row(
+                        f"{footer}.total",
+                        label,
+                        r,
+                        cell,
+                        panel=footer,
+                        values={"amount": amount} if amount else {},
+                    ),
+                    seen,
+                )
+                continue
+            code = code_text if _DIGITS.match(code_text) else ""
+            if not code:
+                if label and amount_c and parse(ctx.grid.value(r, amount_c.col)).value:
+                    _unknown_row(ctx, section, label, r, name_c.col if name_c else 0)
+                continue
+            level = CodeBook.level(code) if len(code) in (3, 5) else None
+            at = code_c.col if code_c else 0
+            if level is None:
+                ctx.add(
+                    "CD101",
+                    f"{ctx.title} {a1(r, at)} 经济分类科目编码「{code}」不是 3 或 5 位数字",
+                    f"{ctx.spec.key} {a1(r, at)}: code '{code}' is not 3 or 5 digits",
+                    r,
+                    at,
+                    row=label,
+                    place=f"code|{code}",
+                )
+            else:
+                _check_code(ctx, book, code, name, r, name_c.col if name_c else at)
+            panel = next((p.key for p in ctx.spec.panels if code[:3] in p.classes), None)
+            values = {}
+            if amount_c is not None:
+                values["amount"] = _read_amount(ctx, r, amount_c, f"{code} {name}".strip())
+            _add_row(
+                ctx,
+                sec,
+                Row(
+                    code,
+                    f"{code} {name}".strip(),
+                    r,
+                    a1(r, at),
+                    code=code,
+                    level=level,
+                    panel=panel,
+                    values=values,
+                ),
+                seen,
+            )
+    return sec
+
+
+def _footer_amount(
+    ctx: RowContext, r: int, own: MappedColumn | None, cols: list[MappedColumn], label: str
+) -> Amount | None:
+    """A footer's amount sits in its panel's amount column, or — when the label is merged across
+    panels — in the next amount column to the right that holds a value."""
+    candidates = [c for c in cols if c.role == "amount" and (own is None or c.col >= own.col)]
+    for c in candidates:
+        if ctx.grid.value(r, c.col) is not None:
+            return _read_amount(ctx, r, c, label)
+    return _read_amount(ctx, r, own, label) if own is not None else None
+
+
+# --- T7 single row --------------------------------------------------------------------------------
+
+
+def read_single(ctx: RowContext, section: SectionSpec) -> Section:
+    cols = ctx.header.by_section(section.key)
+    sec = Section(section, _columns(ctx, cols))
+    for r in data_rows(ctx):
+        values = _amounts(ctx, r, cols, section.name)
+        if any(a.value is not None or a.unknown for a in values.values()) or not sec.rows:
+            label = next(
+                (
+                    _text(ctx.grid.value(r, c))
+                    for c in range(ctx.grid.width)
+                    if isinstance(ctx.grid.value(r, c), str)
+                ),
+                "",
+            )
+            if sec.rows:
+                if any(a.value is not None for a in values.values()):
+                    _unknown_row(ctx, section, label or f"第 {r + 1} 行", r, 0)
+                continue
+            sec.rows.append(Row("main", label or section.name, r, None, values=values))
+    if not sec.rows and ctx.header.last_row + 1 < ctx.stop:
+        # an empty template: the one data row is blank, but its cells are still the table's
+        r = ctx.header.last_row + 1
+        sec.rows.append(Row("main", section.name, r, None, values=_amounts(ctx, r, cols, "")))
+    return sec
