@@ -1,0 +1,122 @@
+"""Command line: thin commands over the core.
+
+Exit codes (every command): 0 no findings at the failing level, 1 findings at the failing level,
+2 unusable input or wrong usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from juesuan import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="消息语言 / message language.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="juesuan")
+def main() -> None:
+    """juesuan（决算）：部门决算九张公开表的校验工具。
+
+    Checks the nine statutory tables of a 部门决算 (final accounts) workbook.
+
+    \b
+    退出码 / exit codes:
+      0  未发现达到失败级别的问题 / no findings at the failing level
+      1  发现问题 / findings at the failing level
+      2  文件无法使用或用法错误 / unusable input or usage error
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式 / output format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="何种级别的问题使退出码为 1 / the severity that makes the exit code 1.",
+)
+@_LANG
+def validate(files: tuple[Path, ...], fmt: str, fail_on: str, lang: str) -> None:
+    """校验一个或多个决算工作簿 / validate one or more workbooks.
+
+    \b
+    例 / example:
+      juesuan validate 2023决算.xlsx
+      juesuan validate 2023决算.xlsx --format json
+    """
+    from juesuan.findings import Severity
+    from juesuan.validate import validate_path
+
+    reports = []
+    for path in files:
+        try:
+            reports.append(validate_path(path))
+        except Exception as exc:  # a bug of ours must still not reach the user as a traceback
+            from juesuan.i18n import t
+
+            click.echo(f"{path}: {t('internal_error', lang, error=repr(exc))}", err=True)
+            sys.exit(EXIT_UNUSABLE)
+    if fmt == "json":
+        from juesuan.report.json_report import dumps
+
+        click.echo(dumps(reports, lang))
+    else:
+        from rich.console import Console
+
+        from juesuan.report.console import render
+
+        console = Console(highlight=False, soft_wrap=True)
+        for i, report in enumerate(reports):
+            if i:
+                console.print()
+            render(report, console, lang)
+    if any(r.unreadable for r in reports):
+        sys.exit(EXIT_UNUSABLE)
+    failing = {Severity.ERROR} if fail_on == "error" else {Severity.ERROR, Severity.WARNING}
+    if any(f.severity in failing for r in reports for f in r.findings):
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--year", type=int, default=None, help="报表年度 / edition year (default: 2023).")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file.")
+@_LANG
+def template(out: Path, year: int | None, force: bool, lang: str) -> None:
+    """生成九张表的空白模板 / write the empty template of the nine tables."""
+    from juesuan.i18n import t
+    from juesuan.io.template_writer import write_template
+    from juesuan.spec import available_editions, edition_for_year
+
+    if out.exists() and not force:
+        click.echo(t("exists", lang, path=out), err=True)
+        sys.exit(EXIT_UNUSABLE)
+    edition = edition_for_year(year or available_editions()[0])
+    write_template(out, edition)
+    click.echo(t("template_written", lang, path=out))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Renderers of a Report: console text, JSON (and later CSV, JUnit, summary workbooks)."""

@@ -1,0 +1,41 @@
+"""The one function every front end calls: a workbook in, a report out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from juesuan.findings import Report
+from juesuan.io.problems import InputProblem
+from juesuan.rules import finding
+from juesuan.tables import Workbook
+
+
+def report_for(wb: Workbook, file: str | None = None) -> Report:
+    return Report(
+        file=file or str(wb.path),
+        edition=wb.edition.year,
+        unit_name=wb.unit_name,
+        year=wb.year,
+        currency_unit=wb.currency_unit,
+        tables=[t.info() for t in sorted(wb.tables.values(), key=lambda t: t.key)],
+        findings=list(wb.findings),
+    )
+
+
+def unreadable(file: str, problem: InputProblem) -> Report:
+    return Report(
+        file=file,
+        unreadable=True,
+        findings=[finding(problem.code, problem.zh, problem.en, place="file")],
+    )
+
+
+def validate_path(path: Path | str) -> Report:
+    """Read and check one file. Unusable input gives an `unreadable` report, never an exception."""
+    from juesuan.read import read_workbook
+
+    try:
+        wb = read_workbook(path)
+    except InputProblem as problem:
+        return unreadable(str(path), problem)
+    return report_for(wb, str(path))
