@@ -1,0 +1,43 @@
+"""The identity engine: every rule of the catalogue against one workbook's typed tables.
+
+    findings, skipped = check_within(read_workbook(path))
+
+The catalogue is parsed once per process (rulebook.load_rules is cached); each call builds
+only light per-workbook indexes. Tables are checked in their own unit: within a table the unit
+does not matter, so a 元 table is checked like any other.
+"""
+
+from __future__ import annotations
+
+from juesuan.findings import Finding, Skipped
+from juesuan.tables import Workbook
+from juesuan.validators.amounts import run_negative, run_precision
+from juesuan.validators.evaluate import Context
+from juesuan.validators.hierarchy import run_hierarchy, run_orphans
+from juesuan.validators.identities import run_identity
+from juesuan.validators.rulebook import (
+    HierarchyRule,
+    IdentityRule,
+    NegativeRule,
+    OrphanRule,
+    PrecisionRule,
+    load_rules,
+)
+
+
+def check_within(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:
+    """Findings of every within-table rule, and one Skipped entry per rule and table that
+    could not be applied (missing or unreadable table, missing column or row, unknown cell)."""
+    ctx = Context(wb)
+    for rule in load_rules():
+        if isinstance(rule, IdentityRule):
+            run_identity(ctx, rule)
+        elif isinstance(rule, HierarchyRule):
+            run_hierarchy(ctx, rule)
+        elif isinstance(rule, OrphanRule):
+            run_orphans(ctx, rule)
+        elif isinstance(rule, NegativeRule):
+            run_negative(ctx, rule)
+        elif isinstance(rule, PrecisionRule):
+            run_precision(ctx, rule)
+    return ctx.findings, ctx.skips.entries()

@@ -1,0 +1,150 @@
+"""The `check` expressions of the identity catalogue, parsed once into references and signs.
+
+Grammar (see the comment block of catalogue/within.toml for the reader's version):
+
+    check   := cell REL term (("+" | "-") term)*     REL is "=", "<=" or "≤"
+    term    := cell | "sum(" cell ")"
+    cell    := TABLE ["." SECTION] "[" ROW "]" ["." COLUMN]  |  "row." COLUMN
+
+ROW is a row key, or inside sum() and for_each a selector: "*" (every row), "classes" (the 类
+rows), "classes:<panel>" (the 类 rows of one T6 panel), "codes" (every coded row). COLUMN may
+contain dots (T7: final.total). Operators are recognised only outside brackets, so row keys may
+hold any character but "]".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from juesuan.validators.interval import Relation
+
+SELECTORS = frozenset({"*", "classes", "codes"})
+PANEL_SELECTOR = "classes:"
+
+_NAME = r"[a-z_][a-z0-9_]*"
+_COLUMN = rf"{_NAME}(?:\.{_NAME})*"
+_CELL = re.compile(
+    rf"(?P<table>T[1-9])(?:\.(?P<section>{_NAME}))?\[(?P<row>[^\[\]]+)\](?:\.(?P<column>{_COLUMN}))?"
+)
+_ROW_CELL = re.compile(rf"row\.(?P<column>{_COLUMN})")
+_SUM = re.compile(r"sum\((?P<inner>.*)\)")
+_MINUS = frozenset("-−")  # ASCII hyphen-minus or the typographic minus sign
+
+
+class CatalogueError(ValueError):
+    """The catalogue itself is malformed: raised at load, never while checking a workbook."""
+
+
+def is_selector(row: str) -> bool:
+    return row in SELECTORS or row.startswith(PANEL_SELECTOR)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to one cell, or to a set of rows (`summed`, or a for_each row set).
+
+    `table` None means the current row of for_each (`row.COLUMN`); `column` None means the
+    current column of `columns`, or else the section's only amount column.
+    """
+
+    table: str | None
+    section: str = "main"
+    row: str | None = None
+    column: str | None = None
+    summed: bool = False
+
+    @property
+    def is_row_cell(self) -> bool:
+        return self.table is None
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    total: Ref
+    relation: Relation
+    items: tuple[tuple[int, Ref], ...]  # (weight ±1, reference)
+    source: str
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return (self.total, *(ref for _, ref in self.items))
+
+
+def parse_ref(text: str, *, selector: bool = False) -> Ref:
+    """One cell reference; with `selector`, the row part must be a row selector."""
+    text = text.strip()
+    if m := _ROW_CELL.fullmatch(text):
+        if selector:
+            raise CatalogueError(f"{text!r}: a row set needs a table, e.g. T3[*]")
+        return Ref(table=None, column=m["column"])
+    m = _CELL.fullmatch(text)
+    if m is None:
+        raise CatalogueError(f"{text!r} is not a cell reference like T3[total].basic")
+    row = m["row"].strip()
+    if selector != is_selector(row):
+        wanted = "a row set (*, classes, classes:<panel>, codes)" if selector else "a row key"
+        raise CatalogueError(f"{text!r}: expected {wanted} between the brackets")
+    return Ref(m["table"], m["section"] or "main", row, m["column"], summed=selector)
+
+
+def _term(text: str) -> Ref:
+    text = text.strip()
+    if m := _SUM.fullmatch(text):
+        return parse_ref(m["inner"], selector=True)
+    return parse_ref(text)
+
+
+def _split(text: str) -> list[str]:
+    """Operands and operators, splitting only outside [] and ()."""
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if depth == 0 and (text.startswith("<=", i) or ch in "=≤+" or ch in _MINUS):
+            op = "<=" if text.startswith("<=", i) else ch
+            parts += [current, op]
+            current = ""
+            i += len(op)
+            continue
+        current += ch
+        i += 1
+    if depth != 0:
+        raise CatalogueError(f"{text!r}: unbalanced brackets")
+    return [*parts, current]
+
+
+def parse_check(text: str) -> Check:
+    parts = _split(text)
+    relations = [i for i, p in enumerate(parts) if p in ("=", "<=", "≤")]
+    if len(relations) != 1 or relations[0] != 1:
+        raise CatalogueError(f"{text!r}: write one total, then = or <=, then the items")
+    total = _term(parts[0])
+    if total.summed:
+        raise CatalogueError(f"{text!r}: the total must be a single cell, not a sum")
+    relation: Relation = "=" if parts[1] == "=" else "<="
+    items: list[tuple[int, Ref]] = []
+    rest = parts[2:]
+    sign = 1
+    if rest and not rest[0].strip() and len(rest) > 1 and rest[1] in _MINUS:
+        sign, rest = -1, rest[2:]  # a leading minus sign before the first item
+    expect_operand = True
+    for part in rest:
+        if expect_operand:
+            if not part.strip():
+                raise CatalogueError(f"{text!r}: an operator lacks its operand")
+            items.append((sign, _term(part)))
+        elif part in ("+", *_MINUS):
+            sign = -1 if part in _MINUS else 1
+        else:
+            raise CatalogueError(f"{text!r}: unexpected {part!r}")
+        expect_operand = not expect_operand
+    if not items or expect_operand:
+        raise CatalogueError(f"{text!r}: the items side is empty or ends with an operator")
+    return Check(total, relation, tuple(items), text)

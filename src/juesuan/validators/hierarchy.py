@@ -1,0 +1,129 @@
+"""The 类/款/项 tree of a coded table: each printed row is compared with its printed children.
+
+Every coded row is attached to its nearest printed ancestor (a 项 to its 款; a 项 whose 款 is
+not printed to its 类; a row with no printed ancestor to the 合计 row). Each parent is then
+compared with exactly its own children, so every amount is added once and no 款 is ever added
+together with its 项s. The missing rows themselves are reported by the orphans rule, once per
+missing row, instead of as a difference in every column.
+"""
+
+from __future__ import annotations
+
+from juesuan.findings import Related
+from juesuan.rules import finding
+from juesuan.spec import CodeBook
+from juesuan.tables import Row, Table
+from juesuan.validators.evaluate import Context
+from juesuan.validators.rulebook import HierarchyRule, OrphanRule
+from juesuan.validators.view import Cell, SectionView, Unavailable, cell_of, missing_column
+
+
+def _families(sv: SectionView, total: Row | None) -> list[tuple[Row | None, list[Row]]]:
+    """(parent row, children) in sheet order; parent None stands for the 合计 row `total`."""
+    children: dict[str | None, list[Row]] = {}
+    for row in sv.section.rows:
+        if row.code and row.level:
+            children.setdefault(sv.parent_of(row), []).append(row)
+    out: list[tuple[Row | None, list[Row]]] = []
+    for parent_code, kids in children.items():
+        out.append((sv.by_key.get(parent_code) if parent_code else None, kids))
+    at_total = total.sheet_row if total is not None else -1
+    out.sort(key=lambda f: f[0].sheet_row if f[0] is not None else at_total)
+    return out
+
+
+def run_hierarchy(ctx: Context, rule: HierarchyRule) -> None:
+    info = rule.info
+    try:
+        table = ctx.view.table(rule.table)
+        if ctx.blank(table):
+            return
+        sv = ctx.view.section(table, rule.section)
+        columns = ctx.view.columns(table, rule.section, rule.columns or "*")
+    except Unavailable as why:
+        ctx.skip(info, rule.table, why)
+        return
+    present = [c for c in columns if c in sv.section.columns]
+    for missing in (c for c in columns if c not in sv.section.columns):
+        ctx.skip(info, rule.table, missing_column(table, sv.section, missing))
+    total_row = sv.by_key.get(rule.total_row) if rule.total_row else None
+    for parent, kids in _families(sv, total_row):
+        if parent is None:
+            if rule.total_row is None:
+                continue  # T6: the top rows are summed by the footer rules instead
+            if total_row is None:
+                ctx.skip(info, rule.table, _no_total(table))
+                continue
+        head = parent if parent is not None else total_row
+        assert head is not None
+        for column in present:
+            try:
+                total = cell_of(table, sv, head, column)
+                items = [(1, c) for k in kids if (c := cell_of(table, sv, k, column)) is not None]
+            except Unavailable as why:
+                ctx.skip(info, rule.table, why)
+                continue
+            if total is not None and _printed(total, items):
+                ctx.judge(info, total, items, "=")
+
+
+def _printed(total: Cell, items: list[tuple[int, Cell]]) -> bool:
+    return total.amount.value is not None or any(c.amount.value is not None for _, c in items)
+
+
+def _no_total(table: Table) -> Unavailable:
+    return Unavailable(
+        "row:total",
+        f"「{table.spec.title}」没有合计行，合计 = 各类之和未核对",
+        f"{table.key} ({table.spec.title}) has no 合计 row; 合计 = Σ 类 not checked",
+    )
+
+
+def run_orphans(ctx: Context, rule: OrphanRule) -> None:
+    """One finding per missing parent row, naming the rows printed without it."""
+    for key in rule.tables:
+        table = ctx.wb.tables.get(key)
+        if table is None or not table.usable:
+            continue  # the hierarchy rules report the skip
+        for section in table.sections.values():
+            sv = ctx.view.section(table, section.key)
+            orphans: dict[str, list[Row]] = {}
+            for row in section.rows:
+                if row.code and row.level in ("款", "项"):
+                    parent = CodeBook.parent(row.code)
+                    if parent not in sv.codes:
+                        orphans.setdefault(parent, []).append(row)
+            for parent, rows in orphans.items():
+                _orphan_finding(ctx, rule, table, sv, parent, rows)
+
+
+def _orphan_finding(
+    ctx: Context, rule: OrphanRule, table: Table, sv: SectionView, parent: str, rows: list[Row]
+) -> None:
+    first = rows[0]
+    nearest = sv.parent_of(first)
+    level = "类" if len(parent) == 3 else "款"
+    names = "、".join(f"「{r.label}」" for r in rows)
+    if nearest is not None:
+        into_zh, into_en = (
+            f"已直接计入「{sv.by_key[nearest].label}」核对",
+            f"checked against {nearest}",
+        )
+    elif "total" in sv.by_key:
+        into_zh, into_en = "已直接计入合计核对", "checked against the 合计 row"
+    else:
+        into_zh, into_en = "已按顶层科目核对", "treated as a top-level row"
+    ctx.findings.append(
+        finding(
+            rule.info.code,
+            f"{table.spec.title} 列示了{names}，但没有其上级{level}「{parent}」行；{into_zh}",
+            f"{table.key} ({table.spec.title}) prints {', '.join(r.code or '' for r in rows)} "
+            f"without their parent {level} row {parent}; {into_en}",
+            table=table.key,
+            sheet=table.sheet,
+            cell=first.label_cell,
+            row=first.label,
+            related=tuple(Related(table.sheet, r.label_cell or "", r.label, "") for r in rows),
+            place=f"{rule.info.code}|{sv.section.key}|{parent}",
+        )
+    )

@@ -1,0 +1,138 @@
+"""The catalogue as typed rules: read and checked once per process (functools.cache).
+
+A malformed catalogue raises CatalogueError at first use, naming the rule: it is a bug in a
+file juesuan ships, never a property of the workbook being checked.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from juesuan.findings import Severity
+from juesuan.validators.catalogue import CATALOGUES, raw_rules
+from juesuan.validators.expr import CatalogueError, Check, Ref, parse_check, parse_ref
+
+Columns = tuple[str, ...] | Literal["*"] | None
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    name: str
+    severity: Severity
+    basis: str
+    summary: str
+    summary_en: str
+
+
+@dataclass(frozen=True)
+class IdentityRule:
+    info: RuleInfo
+    checks: tuple[Check, ...]
+    for_each: Ref | None = None  # a row set: the check runs once per row, `row.X` is that row
+    columns: Columns = None  # the check runs once per column; "*" = every amount column
+
+
+@dataclass(frozen=True)
+class HierarchyRule:
+    info: RuleInfo
+    table: str
+    section: str = "main"
+    columns: Columns = "*"
+    total_row: str | None = None  # the 合计 row compared with Σ 类, when the table has one
+
+
+@dataclass(frozen=True)
+class OrphanRule:
+    info: RuleInfo
+    tables: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NegativeRule:
+    info: RuleInfo
+    exempt: tuple[Ref, ...] = ()  # a Ref without column exempts the whole row
+
+
+@dataclass(frozen=True)
+class PrecisionRule:
+    info: RuleInfo
+    max_decimals: int = 2
+
+
+CatalogueRule = IdentityRule | HierarchyRule | OrphanRule | NegativeRule | PrecisionRule
+
+
+def _columns(raw: Any, code: str) -> Columns:
+    if raw is None or raw == "*":
+        return raw  # type: ignore[no-any-return]
+    if isinstance(raw, list) and raw and all(isinstance(c, str) for c in raw):
+        return tuple(raw)
+    raise CatalogueError(f'{code}: columns must be "*" or a list of column keys')
+
+
+def _identity(info: RuleInfo, raw: dict[str, Any]) -> IdentityRule:
+    texts = raw.get("check")
+    if isinstance(texts, str):
+        texts = [texts]
+    if not texts or not all(isinstance(t, str) for t in texts):
+        raise CatalogueError(f"{info.code}: `check` must be a string or a list of strings")
+    checks = tuple(parse_check(t) for t in texts)
+    for_each = parse_ref(raw["for_each"], selector=True) if "for_each" in raw else None
+    for check in checks:
+        tables = {r.table for r in check.refs if r.table is not None}
+        if for_each is not None and for_each.table is not None:
+            tables.add(for_each.table)
+        elif any(r.is_row_cell for r in check.refs):
+            raise CatalogueError(f"{info.code}: `row.` needs for_each")
+        if len(tables) != 1:
+            raise CatalogueError(f"{info.code}: a within-table check names exactly one table")
+    return IdentityRule(info, checks, for_each, _columns(raw.get("columns"), info.code))
+
+
+def _rule(raw: dict[str, Any]) -> CatalogueRule:
+    info = RuleInfo(
+        code=raw["code"],
+        name=raw["name"],
+        severity=Severity(raw["severity"]),
+        basis=raw.get("basis", ""),
+        summary=raw["summary"],
+        summary_en=raw["summary_en"],
+    )
+    kind = raw.get("kind", "identity")
+    if kind == "identity":
+        return _identity(info, raw)
+    if kind == "hierarchy":
+        return HierarchyRule(
+            info,
+            table=raw["table"],
+            section=raw.get("section", "main"),
+            columns=_columns(raw.get("columns", "*"), info.code),
+            total_row=raw.get("total_row"),
+        )
+    if kind == "orphans":
+        return OrphanRule(info, tuple(raw["tables"]))
+    if kind == "negative":
+        return NegativeRule(info, tuple(parse_ref(t) for t in raw.get("exempt", [])))
+    if kind == "precision":
+        return PrecisionRule(info, int(raw.get("max_decimals", 2)))
+    raise CatalogueError(f"{info.code}: unknown kind {kind!r}")
+
+
+@functools.cache
+def load_rules() -> tuple[CatalogueRule, ...]:
+    rules: list[CatalogueRule] = []
+    seen: set[str] = set()
+    for name in CATALOGUES:
+        for raw in raw_rules(name):
+            try:
+                rule = _rule(raw)
+            except (KeyError, ValueError) as exc:
+                raise CatalogueError(f"{name}, rule {raw.get('code', '?')}: {exc}") from exc
+            if rule.info.code in seen:
+                raise CatalogueError(f"{name}: code {rule.info.code} is used twice")
+            seen.add(rule.info.code)
+            rules.append(rule)
+    return tuple(rules)

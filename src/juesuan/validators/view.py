@@ -1,0 +1,197 @@
+"""Resolving catalogue references against one workbook's typed tables.
+
+A reference either gives cells, gives nothing (a row that is not printed), or cannot be
+resolved at all (`Unavailable`: the table is missing or unreadable, a column is not printed, a
+cell is a formula saved without its value). The engine turns Unavailable into one Skipped
+entry per rule and table, never into a difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from juesuan.spec import CodeBook
+from juesuan.tables import Amount, Row, Section, Table, Workbook
+from juesuan.validators.expr import PANEL_SELECTOR
+
+
+class Unavailable(Exception):
+    """A check instance cannot be evaluated. `kind` groups the reasons of one Skipped entry."""
+
+    def __init__(self, kind: str, zh: str, en: str, cell: str | None = None) -> None:
+        super().__init__(en)
+        self.kind = kind
+        self.zh = zh
+        self.en = en
+        self.cell = cell
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One amount cell with what a message needs to name it."""
+
+    table: Table
+    section: Section
+    row: Row
+    column: str
+    amount: Amount
+
+    @property
+    def column_label(self) -> str:
+        return column_label(self.section, self.column)
+
+    @property
+    def label(self) -> str:
+        return cell_label(self.table, self.section, self.row, self.column)
+
+
+def cell_label(table: Table, section: Section, row: Row, column: str) -> str:
+    """Row and column as the accountant reads them: '201 一般公共服务支出 / 基本支出'; the row
+    alone in a one-column section, the column alone in T7's single row."""
+    if table.spec.layout == "single_row":
+        return column_label(section, column)
+    if len(section.spec.amount_columns) == 1:
+        return row.label
+    return f"{row.label} / {column_label(section, column)}"
+
+
+def column_label(section: Section, key: str) -> str:
+    """The edition's label of a column (stable and readable), else the printed header."""
+    try:
+        return section.spec.column(key).label
+    except KeyError:
+        col = section.columns.get(key)
+        return col.label if col is not None else key
+
+
+def ancestors(code: str) -> list[str]:
+    """'2010301' → ['20103', '201']: the nearest first."""
+    out: list[str] = []
+    while len(code) > 3:
+        code = CodeBook.parent(code)
+        out.append(code)
+    return out
+
+
+@dataclass
+class SectionView:
+    section: Section
+    by_key: dict[str, Row] = field(default_factory=dict)
+    codes: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, section: Section) -> SectionView:
+        by_key: dict[str, Row] = {}
+        for row in section.rows:
+            by_key.setdefault(row.key, row)
+        return cls(section, by_key, frozenset(r.code for r in section.rows if r.code))
+
+    def parent_of(self, row: Row) -> str | None:
+        """The nearest printed ancestor's code, or None when the row is a top row."""
+        return next((a for a in ancestors(row.code or "") if a in self.codes), None)
+
+    def is_top(self, row: Row) -> bool:
+        """A 类 row, or a 款/项 whose every ancestor is not printed (it stands in for them)."""
+        if row.level == "类":
+            return True
+        return row.level is not None and row.code is not None and self.parent_of(row) is None
+
+    def select(self, selector: str) -> list[Row]:
+        rows = self.section.rows
+        if selector == "*":
+            return list(rows)
+        if selector == "codes":
+            return [r for r in rows if r.code and r.level]
+        panel = selector[len(PANEL_SELECTOR) :] if selector.startswith(PANEL_SELECTOR) else None
+        return [r for r in rows if self.is_top(r) and (panel is None or r.panel == panel)]
+
+
+class WorkbookView:
+    """Per-call caches over a Workbook; the Workbook itself is never changed."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self._sections: dict[tuple[str, str], SectionView] = {}
+
+    def table(self, key: str) -> Table:
+        table = self.wb.tables.get(key)
+        try:
+            title = self.wb.edition.table(key).title
+        except KeyError:  # an edition without this table: name it by its key
+            title = key
+        if table is None:
+            raise Unavailable(
+                "table",
+                f"工作簿中没有「{title}」，本项核对未执行",
+                f"{key} ({title}) is not in the workbook; not checked",
+            )
+        if not table.usable:
+            raise Unavailable(
+                "table",
+                f"「{title}」的表头无法识别，本项核对未执行",
+                f"{key} ({title}) could not be read (header not recognised); not checked",
+            )
+        return table
+
+    def section(self, table: Table, key: str) -> SectionView:
+        view = self._sections.get((table.key, key))
+        if view is None:
+            sec = table.sections.get(key)
+            if sec is None:
+                raise Unavailable(
+                    "table",
+                    f"「{table.spec.title}」没有读到「{key}」部分，本项核对未执行",
+                    f"{table.key} has no section '{key}'; not checked",
+                )
+            view = SectionView.of(sec)
+            self._sections[(table.key, key)] = view
+        return view
+
+    def columns(self, table: Table, section: str, wanted: tuple[str, ...] | str) -> list[str]:
+        """The columns a per-column rule runs over: the listed ones, or every amount column
+        the edition defines for the section (a missing one is then reported as skipped)."""
+        if wanted != "*":
+            return list(wanted)
+        return [c.key for c in self.section(table, section).section.spec.amount_columns]
+
+
+def implicit_column(sv: SectionView, current: str | None, table: Table) -> str:
+    """The column of a reference written without one."""
+    if current is not None:
+        return current
+    amount = sv.section.spec.amount_columns
+    if len(amount) != 1:  # pragma: no cover - catalogue tests rule this out
+        raise ValueError(f"{table.key}.{sv.section.key}: a column must be named")
+    return amount[0].key
+
+
+def missing_column(table: Table, section: Section, column: str) -> Unavailable:
+    label = column_label(section, column)
+    return Unavailable(
+        f"column:{column}",
+        f"「{table.spec.title}」没有「{label}」列，本项核对未执行",
+        f"{table.key} ({table.spec.title}) has no column '{label}'; not checked",
+    )
+
+
+def cell_of(table: Table, sv: SectionView, row: Row, column: str) -> Cell | None:
+    """The amount cell of a row, or None when the row prints no cell in that column.
+
+    Raises Unavailable when the column is not printed at all, or the cell is a formula
+    without a value (unknown, not zero)."""
+    sec = sv.section
+    if column not in sec.columns:
+        raise missing_column(table, sec, column)
+    amount = row.get(column)
+    if amount is None:
+        return None
+    if amount.unknown:
+        raise Unavailable(
+            "unknown",
+            f"「{table.spec.title}」{amount.cell} 是没有保存计算结果的公式或无法识别的金额，"
+            f"涉及它的核对未执行",
+            f"{table.key} {amount.cell} is a formula saved without its value or an unreadable "
+            f"amount; checks that need it were not run",
+            cell=amount.cell,
+        )
+    return Cell(table, sec, row, column, amount)
