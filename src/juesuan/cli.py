@@ -56,8 +56,31 @@ def main() -> None:
     show_default=True,
     help="何种级别的问题使退出码为 1 / the severity that makes the exit code 1.",
 )
+@click.option(
+    "--annotate",
+    "annotate",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="写出带「校验结果」工作表的副本（仅限一个输入文件） / write an annotated copy (one input).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="把每个输入的带注释副本写入此目录 / write an annotated copy of each input into DIR.",
+)
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件 / overwrite existing outputs.")
 @_LANG
-def validate(files: tuple[Path, ...], fmt: str, fail_on: str, lang: str) -> None:
+def validate(
+    files: tuple[Path, ...],
+    fmt: str,
+    fail_on: str,
+    annotate: Path | None,
+    out_dir: Path | None,
+    force: bool,
+    lang: str,
+) -> None:
     """校验一个或多个决算工作簿 / validate one or more workbooks.
 
     \b
@@ -68,6 +91,8 @@ def validate(files: tuple[Path, ...], fmt: str, fail_on: str, lang: str) -> None
     from juesuan.findings import Severity
     from juesuan.validate import validate_path
 
+    if annotate is not None and len(files) != 1:
+        raise click.UsageError("--annotate 只能用于一个输入文件；多个文件请用 --out DIR")
     reports = []
     for path in files:
         try:
@@ -91,12 +116,43 @@ def validate(files: tuple[Path, ...], fmt: str, fail_on: str, lang: str) -> None
             if i:
                 console.print()
             render(report, console, lang)
+    for path, report in zip(files, reports, strict=True):
+        if report.unreadable or (annotate is None and out_dir is None):
+            continue
+        if not _annotate(path, report, annotate, out_dir, force, lang):
+            sys.exit(EXIT_UNUSABLE)
     if any(r.unreadable for r in reports):
         sys.exit(EXIT_UNUSABLE)
     failing = {Severity.ERROR} if fail_on == "error" else {Severity.ERROR, Severity.WARNING}
     if any(f.severity in failing for r in reports for f in r.findings):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _annotate(
+    src: Path, report: object, target: Path | None, out_dir: Path | None, force: bool, lang: str
+) -> bool:
+    """Write the annotated copy; False (after one line on stderr) when it cannot be written."""
+    from juesuan.findings import Report
+    from juesuan.i18n import t
+    from juesuan.io.annotate import annotated_path, write_annotated_copy
+
+    assert isinstance(report, Report)
+    dst = target if target is not None else (out_dir or src.parent) / annotated_path(src).name
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        result = write_annotated_copy(src, dst, report, lang=lang, overwrite=force)
+    except FileExistsError:
+        click.echo(t("exists", lang, path=dst), err=True)
+        return False
+    except (OSError, ValueError) as exc:
+        click.echo(t("cannot_write", lang, path=dst, error=exc), err=True)
+        return False
+    click.echo(t("annotated", lang, path=result.path), err=True)
+    if result.note:
+        click.echo(result.note, err=True)
+    return True
 
 
 @main.command()

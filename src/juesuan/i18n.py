@@ -38,6 +38,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "输出文件已存在：{path}（如需覆盖请加 --force）",
         "output file exists: {path} (use --force to overwrite)",
     ),
+    "annotated": ("已写出带校验结果的副本：{path}", "annotated copy written: {path}"),
+    "cannot_write": ("无法写出 {path}：{error}", "cannot write {path}: {error}"),
+    "skipped": (
+        "{count} 项核对因缺少表、列或数值而跳过（详见 --format json 的 skipped）",
+        "{count} check(s) skipped for a missing table, column or value (see skipped in --format json)",
+    ),
     "template_written": ("已生成空白模板：{path}", "template written: {path}"),
 }
 

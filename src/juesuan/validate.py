@@ -11,6 +11,10 @@ from juesuan.tables import Workbook
 
 
 def report_for(wb: Workbook, file: str | None = None) -> Report:
+    """Structure findings of the reader plus the within-table identities."""
+    from juesuan.validators.engine import check_within
+
+    findings, skipped = check_within(wb)
     return Report(
         file=file or str(wb.path),
         edition=wb.edition.year,
@@ -18,7 +22,8 @@ def report_for(wb: Workbook, file: str | None = None) -> Report:
         year=wb.year,
         currency_unit=wb.currency_unit,
         tables=[t.info() for t in sorted(wb.tables.values(), key=lambda t: t.key)],
-        findings=list(wb.findings),
+        findings=[*wb.findings, *findings],
+        skipped=skipped,
     )
 
 

@@ -69,6 +69,8 @@ def render(report: Report, console: Console, lang: str = "zh") -> None:
         "warnings": report.count(Severity.WARNING),
         "notices": report.count(Severity.NOTICE),
     }
+    if report.skipped:
+        console.print(Text(t("skipped", lang, count=len(report.skipped)), style="dim"))
     status = t(report.status, lang)
     style = "bold green" if report.status == "pass" else "bold red"
     console.print(Text(f"\n{t('summary', lang, **counts)} — ") + Text(status, style=style))
