@@ -82,3 +82,17 @@ def test_libreoffice_opens_the_annotated_copy(
     cli("validate", DEFECT, "--annotate", out)
     text = pdf_text(to_pdf(out))
     assert "校验结果" in text and "SM121" in text and "184.58" in text
+
+
+def test_csv_one_line_per_finding() -> None:
+    import csv
+    import io
+
+    result = cli("validate", DEFECT, "--format", "csv")
+    assert result.returncode == 1
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert [(r["code"], r["cell"], r["actual"], r["expected"]) for r in rows][:2] == [
+        ("SM121", "C6", "573.75", "573.85"),
+        ("SM122", "E6", "184.58", "184.48"),
+    ]
+    assert rows[0]["sheet"] == "支出决算表" and "基本支出 389.27" in rows[0]["message"]

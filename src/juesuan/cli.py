@@ -44,7 +44,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "csv"]),
     default="text",
     show_default=True,
     help="输出格式 / output format.",
@@ -87,6 +87,7 @@ def validate(
     例 / example:
       juesuan validate 2023决算.xlsx
       juesuan validate 2023决算.xlsx --format json
+      juesuan validate 2023决算.xlsx --annotate 2023决算_校验.xlsx
     """
     from juesuan.findings import Severity
     from juesuan.validate import validate_path
@@ -106,6 +107,10 @@ def validate(
         from juesuan.report.json_report import dumps
 
         click.echo(dumps(reports, lang))
+    elif fmt == "csv":
+        from juesuan.report import csv_report
+
+        click.echo(csv_report.dumps(reports, lang), nl=False)
     else:
         from rich.console import Console
 
