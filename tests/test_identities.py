@@ -27,7 +27,6 @@ from juesuan.validators.expr import CatalogueError, Ref, is_selector, parse_chec
 from juesuan.validators.rulebook import (
     HierarchyRule,
     IdentityRule,
-    NegativeRule,
     OrphanRule,
     load_rules,
 )
@@ -360,6 +359,19 @@ CASES: dict[str, Case] = {
         tuple(m("T3", k, "label") for k in ("2080501", "2080502", "2080505", "2080506")),
         Variant(drop=("20805",)),
     ),
+}
+EXTRA_CASES: dict[str, Case] = {
+    # 合计 ≠ Σ 类
+    "SM112-total": Case(
+        {m("T2", "total", "total"): "573.85", m("T2", "total", "fiscal"): "573.85"},
+        (("SM112", m("T2", "total", "total")), ("SM112", m("T2", "total", "fiscal"))),
+        (m("T2", "201", "total"), m("T2", "208", "total"), m("T2", "212", "total")),
+    ),
+}
+
+
+# single amounts: checked by the schema layer (validators/schemas.py), which the reader runs
+VALUE_CASES: dict[str, Case] = {
     # −1.00 + 1.00 keeps 本年收入合计; 结余分配 may be negative (see the all-tie workbook)
     "VA103": Case(
         {t1i("other"): "-1.00", t1i("superior"): "1.00"},
@@ -372,14 +384,25 @@ CASES: dict[str, Case] = {
         (m("T3", "2080502", "total"),),
     ),
 }
-EXTRA_CASES: dict[str, Case] = {
-    # 合计 ≠ Σ 类
-    "SM112-total": Case(
-        {m("T2", "total", "total"): "573.85", m("T2", "total", "fiscal"): "573.85"},
-        (("SM112", m("T2", "total", "total")), ("SM112", m("T2", "total", "fiscal"))),
-        (m("T2", "201", "total"), m("T2", "208", "total"), m("T2", "212", "total")),
-    ),
-}
+
+
+@pytest.mark.parametrize("name", list(VALUE_CASES))
+def test_planted_value_defect(name: str, tmp_path: Path) -> None:
+    case = VALUE_CASES[name]
+    fx = build_variant(tmp_path / "wb.xlsx", replace(case.variant, plant=case.plant))
+    wb = read_workbook(fx.path)
+    within, skipped = check_within(wb)
+    assert skipped == []
+    assert not [f for f in within if f.code in VALUE_CASES]  # never twice
+    findings = [*wb.findings, *within]
+    expected = {(code, *cell_of(fx, key)) for code, key in case.expect}
+    assert serious(findings) == expected, "\n".join(f.line() for f in findings)
+    code, key = case.expect[0]
+    first = next(f for f in findings if (f.code, f.sheet, f.cell) == (code, *cell_of(fx, key)))
+    assert first.table == key[0]
+    assert first.severity is RULES[code].severity
+    if case.related:
+        assert [(r.sheet, r.cell) for r in first.related] == [cell_of(fx, k) for k in case.related]
 
 
 def test_every_code_has_a_failing_case() -> None:
@@ -549,8 +572,6 @@ def test_registry_knows_every_catalogue_code() -> None:
 
 def _placed_refs(rule: object) -> list[tuple[str, str, Ref, bool]]:
     """(table, section, reference, whether it names a cell) of every reference of a rule."""
-    if isinstance(rule, NegativeRule):
-        return [(r.table or "", r.section, r, False) for r in rule.exempt]
     if not isinstance(rule, IdentityRule):
         return []
     each = rule.for_each

@@ -87,6 +87,9 @@ def tables_from_grids(path: Path, grids: list[Grid]) -> Workbook:
                     )
                 )
     _units(wb, parsed, edition.currency_unit)
+    from juesuan.validators.schemas import check_schemas
+
+    wb.findings.extend(check_schemas(wb))
     return wb
 
 

@@ -141,7 +141,7 @@ def _code_text(v: CellValue) -> str:
     return textnorm.digits(str(v)) if _DIGITS.match(textnorm.digits(str(v))) else str(v).strip()
 
 
-def read_coded(ctx: RowContext, section: SectionSpec, book: CodeBook) -> Section:
+def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
     cols = ctx.header.by_section(section.key)
     code_col = next((c for c in cols if c.key == "code"), None)
     split = {c.key: c for c in cols if c.key.startswith("code.")}
@@ -201,19 +201,8 @@ def read_coded(ctx: RowContext, section: SectionSpec, book: CodeBook) -> Section
                     place=f"nocode|{textnorm.key(label)}",
                 )
             continue
+        # code format, dictionary and name: the schema layer (validators/schemas.py)
         level = CodeBook.level(code)
-        if level is None:
-            ctx.add(
-                "CD101",
-                f"{ctx.title} {a1(r, label_c)} 科目编码「{code}」不是 3、5 或 7 位数字",
-                f"{ctx.spec.key} {a1(r, label_c)}: code '{code}' is not 3, 5 or 7 digits",
-                r,
-                label_c,
-                row=label,
-                place=f"code|{code}",
-            )
-        else:
-            _check_code(ctx, book, code, name, r, label_c if not name_col else name_col.col)
         row = Row(
             code,
             f"{code} {name}".strip(),
@@ -225,33 +214,6 @@ def read_coded(ctx: RowContext, section: SectionSpec, book: CodeBook) -> Section
         )
         _add_row(ctx, sec, row, seen)
     return sec
-
-
-def _check_code(ctx: RowContext, book: CodeBook, code: str, name: str, r: int, c: int) -> None:
-    expected = book.name(code)
-    kind = "功能分类" if book.kind == "function" else "经济分类"
-    if expected is None:
-        if book.is_unknown(code):
-            ctx.add(
-                "CD102",
-                f"{ctx.title} {a1(r, c)} {kind}科目编码「{code}」不在 {ctx.edition.year} 年科目表中",
-                f"{ctx.spec.key} {a1(r, c)}: code {code} is not in the {ctx.edition.year} list",
-                r,
-                c,
-                row=f"{code} {name}".strip(),
-                place=f"code|{code}",
-            )
-        return
-    if name and not (set(textnorm.label_keys(name)) & set(textnorm.label_keys(expected))):
-        ctx.add(
-            "CD103",
-            f"{ctx.title} {a1(r, c)} 科目「{code}」的名称应为「{expected}」，表中为「{name}」",
-            f"{ctx.spec.key} {a1(r, c)}: code {code} should be named '{expected}', not '{name}'",
-            r,
-            c,
-            row=f"{code} {name}",
-            place=f"name|{code}",
-        )
 
 
 def _add_row(ctx: RowContext, sec: Section, row: Row, seen: dict[str, int]) -> None:
@@ -412,7 +374,6 @@ def read_panels(ctx: RowContext, section: SectionSpec) -> Section:
     panels: dict[int, dict[str, MappedColumn]] = {}
     for c in cols:
         panels.setdefault(c.panel, {})[c.key] = c
-    book = ctx.edition.economic_codes
     footer_keys = {p.key: p.footer_keys() for p in ctx.spec.panels}
     seen: dict[str, int] = {}
     for r in data_rows(ctx):
@@ -448,18 +409,6 @@ def read_panels(ctx: RowContext, section: SectionSpec) -> Section:
                 continue
             level = CodeBook.level(code) if len(code) in (3, 5) else None
             at = code_c.col if code_c else 0
-            if level is None:
-                ctx.add(
-                    "CD101",
-                    f"{ctx.title} {a1(r, at)} 经济分类科目编码「{code}」不是 3 或 5 位数字",
-                    f"{ctx.spec.key} {a1(r, at)}: code '{code}' is not 3 or 5 digits",
-                    r,
-                    at,
-                    row=label,
-                    place=f"code|{code}",
-                )
-            else:
-                _check_code(ctx, book, code, name, r, name_c.col if name_c else at)
             panel = next((p.key for p in ctx.spec.panels if code[:3] in p.classes), None)
             values = {}
             if amount_c is not None:

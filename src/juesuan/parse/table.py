@@ -158,7 +158,7 @@ def _read_sections(ctx: RowContext, table: Table) -> None:
             table.sections[sec.key] = read_fixed(ctx, sec, rows)
     elif spec.layout == "coded":
         sec = spec.sections[0]
-        table.sections[sec.key] = read_coded(ctx, sec, ctx.edition.codebook(spec.codes))
+        table.sections[sec.key] = read_coded(ctx, sec)
     elif spec.layout == "panels":
         table.sections["main"] = read_panels(ctx, spec.sections[0])
     else:

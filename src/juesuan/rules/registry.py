@@ -2,8 +2,9 @@
 
 Families: IN input (the file cannot be used), ST structure (a table or its layout cannot be
 mapped), CD codes (功能分类/经济分类 codes), VA values (single amounts), SM sums within a
-table. Codes are never reused. The SM codes and VA103/VA104 live in the identity catalogue
-(`juesuan/validators/catalogue/within.toml`) and are added to RULES from there at import.
+table. Codes are never reused. The SM codes live in the identity catalogue
+(`juesuan/validators/catalogue/within.toml`) and are added to RULES from there at import;
+VA103/VA104 and CD101–CD103 are checked by the schema layer (`juesuan/validators/schemas.py`).
 """
 
 from __future__ import annotations
@@ -137,6 +138,20 @@ RULES: dict[str, Rule] = {
         ),
         Rule("VA101", "amount-unparseable", _E, "金额无法识别为数字", "an amount is not a number"),
         Rule("VA102", "amount-as-text", _W, "金额以文本形式存储", "an amount is stored as text"),
+        Rule(
+            "VA103",
+            "negative-amount",
+            _W,
+            "金额为负数（结余分配除外）",
+            "an amount is negative (结余分配 excepted)",
+        ),
+        Rule(
+            "VA104",
+            "precision-beyond-unit",
+            _W,
+            "金额的小数位数多于金额单位应显示的 2 位",
+            "an amount shows more than the unit's 2 decimals",
+        ),
     )
 }
 

@@ -4,23 +4,22 @@
 
 The catalogue is parsed once per process (rulebook.load_rules is cached); each call builds
 only light per-workbook indexes. Tables are checked in their own unit: within a table the unit
-does not matter, so a 元 table is checked like any other.
+does not matter, so a 元 table is checked like any other. Single amounts (VA103 negative,
+VA104 precision) are checked by the schema layer (`juesuan.validators.schemas`), which the
+reader runs.
 """
 
 from __future__ import annotations
 
 from juesuan.findings import Finding, Skipped
 from juesuan.tables import Workbook
-from juesuan.validators.amounts import run_negative, run_precision
 from juesuan.validators.evaluate import Context
 from juesuan.validators.hierarchy import run_hierarchy, run_orphans
 from juesuan.validators.identities import run_identity
 from juesuan.validators.rulebook import (
     HierarchyRule,
     IdentityRule,
-    NegativeRule,
     OrphanRule,
-    PrecisionRule,
     load_rules,
 )
 
@@ -36,8 +35,4 @@ def check_within(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:
             run_hierarchy(ctx, rule)
         elif isinstance(rule, OrphanRule):
             run_orphans(ctx, rule)
-        elif isinstance(rule, NegativeRule):
-            run_negative(ctx, rule)
-        elif isinstance(rule, PrecisionRule):
-            run_precision(ctx, rule)
     return ctx.findings, ctx.skips.entries()

@@ -50,19 +50,7 @@ class OrphanRule:
     tables: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class NegativeRule:
-    info: RuleInfo
-    exempt: tuple[Ref, ...] = ()  # a Ref without column exempts the whole row
-
-
-@dataclass(frozen=True)
-class PrecisionRule:
-    info: RuleInfo
-    max_decimals: int = 2
-
-
-CatalogueRule = IdentityRule | HierarchyRule | OrphanRule | NegativeRule | PrecisionRule
+CatalogueRule = IdentityRule | HierarchyRule | OrphanRule
 
 
 def _columns(raw: Any, code: str) -> Columns:
@@ -114,10 +102,6 @@ def _rule(raw: dict[str, Any]) -> CatalogueRule:
         )
     if kind == "orphans":
         return OrphanRule(info, tuple(raw["tables"]))
-    if kind == "negative":
-        return NegativeRule(info, tuple(parse_ref(t) for t in raw.get("exempt", [])))
-    if kind == "precision":
-        return PrecisionRule(info, int(raw.get("max_decimals", 2)))
     raise CatalogueError(f"{info.code}: unknown kind {kind!r}")
 
 
