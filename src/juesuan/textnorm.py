@@ -8,6 +8,7 @@ as printed, with line breaks folded.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -41,7 +42,13 @@ def key(text: object) -> str:
     """Matching key: NFKC, no whitespace, no quotes, no bracket characters, lower case."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    return _key(str(text))
+
+
+# Workbooks repeat the same few hundred labels and header words: normalise each once.
+@functools.lru_cache(maxsize=8192)
+def _key(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
     s = _UNIT_REMARK.sub("", s)
     s = _WS.sub("", s).translate(_QUOTES).translate(_BRACKETS)
     return s.lower()
@@ -67,7 +74,11 @@ def label_keys(text: object) -> tuple[str, ...]:
     """Keys under which a row label may match, most literal first."""
     if text is None:
         return ()
-    raw = str(text)
+    return _label_keys(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _label_keys(raw: str) -> tuple[str, ...]:
     bare = strip_enumeration(raw)
     keys = [key(bare), key(strip_remarks(bare))]
     for suffix in ("类", "款", "项"):

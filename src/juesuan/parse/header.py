@@ -13,6 +13,7 @@ while adding it keeps every column mapped; a data row (a label, 合计, numbers)
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from juesuan import textnorm
@@ -53,6 +54,7 @@ class HeaderMap:
         return [c for c in self.columns if c.section == section]
 
 
+@functools.cache
 def header_tokens(spec: TableSpec) -> frozenset[str]:
     words: set[str] = set(spec.optional_tokens) | IGNORABLE | set(SPLIT_CODE)
     for sec in spec.sections:
@@ -84,7 +86,10 @@ def _allowed(spec: TableSpec, sec: SectionSpec, col: ColumnSpec) -> frozenset[st
     return spec.optional_tokens | sec.side | col.optional_tokens
 
 
-def _match(path: list[str], spec: TableSpec) -> list[tuple[SectionSpec, ColumnSpec, int]]:
+@functools.lru_cache(maxsize=4096)
+def _match(
+    path: tuple[str, ...], spec: TableSpec
+) -> tuple[tuple[SectionSpec, ColumnSpec, int], ...]:
     found: list[tuple[SectionSpec, ColumnSpec, int]] = []
     pset = set(path)
     for sec in spec.sections:
@@ -99,7 +104,7 @@ def _match(path: list[str], spec: TableSpec) -> list[tuple[SectionSpec, ColumnSp
                     best = max(best, len(alt))
             if best >= 0:
                 found.append((sec, col, best))
-    return found
+    return tuple(found)
 
 
 def _split_code_part(path: list[str], spec: TableSpec) -> str | None:
@@ -134,7 +139,7 @@ def map_columns(grid: Grid, spec: TableSpec, rows: range) -> HeaderMap:
             sec = next(s for s in spec.sections if any(col.role == "code" for col in s.columns))
             hm.columns.append(MappedColumn(c, sec.key, part, "code", labels[c], specificity=1))
             continue
-        found = _match(path, spec)
+        found = list(_match(tuple(path), spec))
         if not found:
             own = _own_header_row(grid, c, rows)
             if own is not None:
