@@ -45,6 +45,8 @@ def test_every_golden_file_has_a_sample() -> None:
 PROMISED_ERRORS = {
     "sample_2023.xlsx": [],
     "defect_01_wrong_total.xlsx": [("SM121", "C6"), ("SM122", "E6")],
+    "defect_02_t1_t3_mismatch.xlsx": [("XT203", "D14"), ("XT204", "D8")],
+    "defect_03_t5_t6_basic_mismatch.xlsx": [("XT212", "D6")],
     "defect_04_sangong_total.xlsx": [("SM171", "G7")],
     "defect_05_code_name_mismatch.xlsx": [],
     "defect_06_missing_table.xlsx": [("ST101", None)],

@@ -11,10 +11,10 @@ from juesuan.tables import Workbook
 
 
 def report_for(wb: Workbook, file: str | None = None) -> Report:
-    """Structure findings of the reader plus the within-table identities."""
-    from juesuan.validators.engine import check_within
+    """Structure findings of the reader plus the identities within and across tables."""
+    from juesuan.validators.engine import check_identities
 
-    findings, skipped = check_within(wb)
+    findings, skipped = check_identities(wb)
     return Report(
         file=file or str(wb.path),
         edition=wb.edition.year,

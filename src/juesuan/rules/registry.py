@@ -2,8 +2,8 @@
 
 Families: IN input (the file cannot be used), ST structure (a table or its layout cannot be
 mapped), CD codes (功能分类/经济分类 codes), VA values (single amounts), SM sums within a
-table. Codes are never reused. The SM codes live in the identity catalogue
-(`juesuan/validators/catalogue/within.toml`) and are added to RULES from there at import;
+table, XT identities across tables. Codes are never reused. The SM and XT codes live in the
+identity catalogues (`juesuan/validators/catalogue/within.toml`, `cross.toml`) and are added to RULES from there at import;
 VA103/VA104 and CD101–CD103 are checked by the schema layer (`juesuan/validators/schemas.py`).
 """
 
@@ -159,12 +159,13 @@ RULES: dict[str, Rule] = {
 def _catalogue_rules() -> None:
     """Codes of the identity catalogue (validators/catalogue/*.toml): the TOML is their only
     list, so a rule added there is known here without a second entry."""
-    from juesuan.validators.catalogue import metadata
+    from juesuan.validators.catalogue import CATALOGUES, metadata
 
-    for code, name, severity, summary, summary_en in metadata():
-        if code in RULES:
-            raise ValueError(f"rule code {code} is defined twice")
-        RULES[code] = Rule(code, name, Severity(severity), summary, summary_en)
+    for catalogue in CATALOGUES:
+        for code, name, severity, summary, summary_en in metadata(catalogue):
+            if code in RULES:
+                raise ValueError(f"rule code {code} is defined twice")
+            RULES[code] = Rule(code, name, Severity(severity), summary, summary_en)
 
 
 _catalogue_rules()

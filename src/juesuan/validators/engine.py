@@ -1,10 +1,12 @@
 """The identity engine: every rule of the catalogue against one workbook's typed tables.
 
-    findings, skipped = check_within(read_workbook(path))
+    findings, skipped = check_identities(read_workbook(path))   # within.toml + cross.toml
+    findings, skipped = check_within(read_workbook(path))       # within.toml only
 
-The catalogue is parsed once per process (rulebook.load_rules is cached); each call builds
+The catalogues are parsed once per process (rulebook.load_rules is cached); each call builds
 only light per-workbook indexes. Tables are checked in their own unit: within a table the unit
-does not matter, so a 元 table is checked like any other. Single amounts (VA103 negative,
+does not matter, so a 元 table is checked like any other; a check across tables in different
+units compares in the coarser unit (Context.judge). Single amounts (VA103 negative,
 VA104 precision) are checked by the schema layer (`juesuan.validators.schemas`), which the
 reader runs.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from juesuan.findings import Finding, Skipped
 from juesuan.tables import Workbook
+from juesuan.validators.catalogue import CATALOGUES, WITHIN
 from juesuan.validators.evaluate import Context
 from juesuan.validators.hierarchy import run_hierarchy, run_orphans
 from juesuan.validators.identities import run_identity
@@ -24,15 +27,26 @@ from juesuan.validators.rulebook import (
 )
 
 
-def check_within(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:
-    """Findings of every within-table rule, and one Skipped entry per rule and table that
-    could not be applied (missing or unreadable table, missing column or row, unknown cell)."""
+def _run(wb: Workbook, catalogues: tuple[str, ...]) -> tuple[list[Finding], list[Skipped]]:
     ctx = Context(wb)
-    for rule in load_rules():
-        if isinstance(rule, IdentityRule):
-            run_identity(ctx, rule)
-        elif isinstance(rule, HierarchyRule):
-            run_hierarchy(ctx, rule)
-        elif isinstance(rule, OrphanRule):
-            run_orphans(ctx, rule)
+    for name in catalogues:
+        for rule in load_rules(name):
+            if isinstance(rule, IdentityRule):
+                run_identity(ctx, rule)
+            elif isinstance(rule, HierarchyRule):
+                run_hierarchy(ctx, rule)
+            elif isinstance(rule, OrphanRule):
+                run_orphans(ctx, rule)
     return ctx.findings, ctx.skips.entries()
+
+
+def check_identities(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:
+    """Findings of every catalogue rule, within and across tables, and one Skipped entry per
+    rule and table that could not be applied (missing or unreadable table, missing column or
+    row, unknown cell)."""
+    return _run(wb, CATALOGUES)
+
+
+def check_within(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:
+    """The within-table rules only (within.toml): each table on its own."""
+    return _run(wb, (WITHIN,))

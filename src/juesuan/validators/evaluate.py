@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from juesuan.findings import Finding, Related, Severity, Skipped
 from juesuan.rules import finding
 from juesuan.tables import Table, Workbook
-from juesuan.validators.interval import Relation, Status, Term, compare
-from juesuan.validators.messages import identity_texts
+from juesuan.validators.interval import UNIT_DECIMALS, Relation, Status, Term, compare
+from juesuan.validators.messages import cross_texts, identity_texts
 from juesuan.validators.rulebook import RuleInfo
 from juesuan.validators.view import Cell, Unavailable, WorkbookView
 
@@ -54,6 +54,21 @@ def _term(cell: Cell, weight: int) -> Term:
     return Term(a.zero_if_blank, a.decimals, weight, exact=a.value is None)
 
 
+# The units juesuan converts between, as powers of ten of one 元 (nine-tables.md §5).
+UNIT_EXPONENT = {"元": 0, "万元": 4}
+
+
+def _converted(cell: Cell, shift: int) -> Cell:
+    """A cell restated in a unit 10^shift times coarser: the value exactly (Decimal), and its
+    rounding interval with it — ½·10⁻ᵈ of the cell's own unit, i.e. `shift` more decimals."""
+    a = cell.amount
+    if shift == 0:
+        return cell
+    value = None if a.value is None else a.value.scaleb(-shift).normalize()
+    decimals = max(a.decimals, UNIT_DECIMALS) + shift
+    return replace(cell, amount=replace(a, value=value, decimals=decimals))
+
+
 class Context:
     def __init__(self, wb: Workbook) -> None:
         self.wb = wb
@@ -78,19 +93,50 @@ class Context:
     def skip(self, info: RuleInfo, table: str | None, why: Unavailable) -> None:
         self.skips.add(info.code, table, why)
 
+    def in_common_unit(
+        self, cells: Sequence[Cell]
+    ) -> tuple[list[Cell], str, list[tuple[str, str]]]:
+        """The cells restated in the coarsest unit among their tables (元 → 万元 ÷ 10000), the
+        unit, and the (table title, own unit) of every table converted. Tables in one unit, or
+        in a unit juesuan does not know, are left as they are."""
+        units = [self.unit(c.table) for c in cells]
+        target = units[0]
+        if len(set(units)) == 1 or not all(u in UNIT_EXPONENT for u in units):
+            return list(cells), target, []
+        target = max(units, key=lambda u: UNIT_EXPONENT[u])
+        out: list[Cell] = []
+        converted: list[tuple[str, str]] = []
+        for cell, unit in zip(cells, units, strict=True):
+            shift = UNIT_EXPONENT[target] - UNIT_EXPONENT[unit]
+            out.append(_converted(cell, shift))
+            if shift and (cell.table.spec.title, unit) not in converted:
+                converted.append((cell.table.spec.title, unit))
+        return out, target, converted
+
     def judge(
         self,
         info: RuleInfo,
         total: Cell,
         items: Sequence[tuple[int, Cell]],
         relation: Relation,
+        absent: Sequence[str] = (),
     ) -> None:
-        """Compare a total with its items in the interval model; record what does not hold."""
-        outcome = compare(_term(total, 1), [_term(c, w) for w, c in items], relation)
+        """Compare a total with its items in the interval model; record what does not hold.
+
+        Cells of tables in different units are compared in the coarser unit (nine-tables.md
+        §5), each keeping the rounding interval of its own printed digits."""
+        cells, unit, converted = self.in_common_unit([total, *(c for _, c in items)])
+        shown_total, shown = cells[0], [(w, c) for (w, _), c in zip(items, cells[1:], strict=True)]
+        outcome = compare(_term(shown_total, 1), [_term(c, w) for w, c in shown], relation)
         if outcome.status is Status.PASS:
             return
         severity = info.severity if outcome.status is Status.FAIL else Severity.NOTICE
-        texts = identity_texts(total, items, outcome, relation, self.unit(total.table))
+        across = bool(absent) or any(c.table is not total.table for _, c in items)
+        if across:
+            texts = cross_texts(shown_total, shown, outcome, relation, unit, absent, converted)
+        else:
+            texts = identity_texts(shown_total, shown, outcome, relation, unit)
+        where = f"{total.table.key}|" if across else ""
         self.findings.append(
             finding(
                 info.code,
@@ -110,6 +156,6 @@ class Context:
                     Related(c.amount.sheet, c.amount.cell, c.amount.value, c.label)
                     for _, c in items
                 ),
-                place=f"{info.code}|{total.section.key}|{total.row.key}|{total.column}",
+                place=f"{info.code}|{where}{total.section.key}|{total.row.key}|{total.column}",
             )
         )

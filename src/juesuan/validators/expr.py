@@ -7,7 +7,9 @@ Grammar (see the comment block of catalogue/within.toml for the reader's version
     cell    := TABLE ["." SECTION] "[" ROW "]" ["." COLUMN]  |  "row." COLUMN
 
 ROW is a row key, or inside sum() and for_each a selector: "*" (every row), "classes" (the 类
-rows), "classes:<panel>" (the 类 rows of one T6 panel), "codes" (every coded row). COLUMN may
+rows), "classes:<panel>" (the 类 rows of one T6 panel), "codes" (every coded row), "leaves"
+(the coded rows with no printed row below them). Under for_each, ROW may be "row": the row
+with the same key as the current row (T3[row].total — cross-table catalogue, cross.toml). COLUMN may
 contain dots (T7: final.total). Operators are recognised only outside brackets, so row keys may
 hold any character but "]".
 """
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 
 from juesuan.validators.interval import Relation
 
-SELECTORS = frozenset({"*", "classes", "codes"})
+SELECTORS = frozenset({"*", "classes", "codes", "leaves"})
+MATCH = "row"  # T3[row]: the row of T3 with the same key as the current for_each row
 PANEL_SELECTOR = "classes:"
 
 _NAME = r"[a-z_][a-z0-9_]*"
@@ -58,6 +61,11 @@ class Ref:
     def is_row_cell(self) -> bool:
         return self.table is None
 
+    @property
+    def is_matched(self) -> bool:
+        """T3[row]: the row of T3 with the current for_each row's key."""
+        return self.row == MATCH and not self.summed
+
 
 @dataclass(frozen=True, slots=True)
 class Check:
@@ -83,7 +91,9 @@ def parse_ref(text: str, *, selector: bool = False) -> Ref:
         raise CatalogueError(f"{text!r} is not a cell reference like T3[total].basic")
     row = m["row"].strip()
     if selector != is_selector(row):
-        wanted = "a row set (*, classes, classes:<panel>, codes)" if selector else "a row key"
+        wanted = (
+            "a row set (*, classes, classes:<panel>, codes, leaves)" if selector else "a row key"
+        )
         raise CatalogueError(f"{text!r}: expected {wanted} between the brackets")
     return Ref(m["table"], m["section"] or "main", row, m["column"], summed=selector)
 

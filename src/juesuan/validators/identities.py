@@ -1,4 +1,9 @@
-"""Identity rules: `total REL ± item …`, once, per row (for_each) or per column (columns)."""
+"""Identity rules: `total REL ± item …`, once, per row (for_each) or per column (columns).
+
+A check names one table (within.toml) or several (cross.toml). Across tables `T3[row]` is the
+row of T3 with the current for_each row's key; a partner row that is not printed, and a coded
+row (科目编码) that is not printed, count as blank (0). A published empty table (T8/T9) is
+passed over by within-table checks but compared across tables: its blank 合计 is 0."""
 
 from __future__ import annotations
 
@@ -37,25 +42,48 @@ def _missing_row(table: Table, ref: Ref) -> Unavailable:
         f"row:{key}",
         f"「{table.spec.title}」没有「{name}」行（或该行没有金额），本项核对未执行",
         f"{table.key} ({table.spec.title}) has no row '{name}' (or it has no amount); not checked",
+        table=table.key,
     )
+
+
+def _matched_absent(table: Table, row: Row) -> str:
+    """The text for a row one table prints and the other does not (it counts as blank, 0)."""
+    return f"{table.spec.title} 未列「{row.label}」行 0.00"
+
+
+def _absent_code(ref: Ref) -> bool:
+    """A coded row (科目编码) not printed: blank, i.e. 0, in a cross-table check."""
+    return ref.row is not None and ref.row.isdigit()
 
 
 def _resolve(
     ctx: Context,
     ref: Ref,
-    table: Table,
     row: Row | None,
     row_view: SectionView | None,
     column: str | None,
+    absent: list[str],
 ) -> list[Cell] | None:
-    """The cells a reference stands for; None when its single row is not printed."""
+    """The cells a reference stands for; None when its single row is not printed.
+
+    `T3[row]` (the row of T3 with the current row's key) that T3 does not print gives no cell:
+    it counts as blank (0) and is named in `absent` for the message."""
     if ref.is_row_cell:
         assert row is not None and row_view is not None  # rulebook requires for_each
-        sv, rows = row_view, [row]
+        table, sv, rows = ctx.view.owner(row_view), row_view, [row]
     else:
+        assert ref.table is not None
+        table = ctx.view.table(ref.table)
         sv = ctx.view.section(table, ref.section)
         if ref.summed:
             rows = sv.select(ref.row or "*")
+        elif ref.is_matched:
+            assert row is not None  # rulebook requires for_each
+            found = row if sv is row_view else sv.by_key.get(row.key)
+            if found is None:
+                absent.append(_matched_absent(table, row))
+                return []
+            rows = [found]
         else:
             found = sv.by_key.get(ref.row or "")
             if found is None:
@@ -63,50 +91,65 @@ def _resolve(
             rows = [found]
     col = ref.column or implicit_column(sv, column, table)
     cells = [c for r in rows if (c := cell_of(table, sv, r, col)) is not None]
-    if not ref.summed and not cells:
+    if not ref.summed and not ref.is_matched and not cells:
         return None
     return cells
+
+
+Instance = tuple[Cell, list[tuple[int, Cell]], list[str]]
 
 
 def _instance(
     ctx: Context,
     check: Check,
-    table: Table,
     row: Row | None,
     row_view: SectionView | None,
     column: str | None,
-) -> tuple[Cell, list[tuple[int, Cell]]] | None:
-    totals = _resolve(ctx, check.total, table, row, row_view, column)
+    cross: bool,
+) -> Instance | None:
+    absent: list[str] = []
+    totals = _resolve(ctx, check.total, row, row_view, column, absent)
+    if totals is None and cross and _absent_code(check.total):
+        return None  # a coded row not printed is blank: nothing to report at
     if totals is None:
-        raise _missing_row(table, check.total)
+        raise _missing_row(ctx.view.table(_table_of(check.total, row_view, ctx)), check.total)
+    if not totals:
+        return None  # the current row's partner is not printed where the total is wanted
     total = totals[0]
     items: list[tuple[int, Cell]] = []
     applies = False
     for weight, ref in check.items:
-        cells = _resolve(ctx, ref, table, row, row_view, column)
+        cells = _resolve(ctx, ref, row, row_view, column, absent)
         if cells is not None:
             applies = True
             items.extend((weight, c) for c in cells)
-        elif not _optional(table, ref):
+        elif cross and _absent_code(ref):
+            applies = True  # a coded row not printed: blank
+        elif not _optional(ctx.view.table(_table_of(ref, row_view, ctx)), ref):
             # a required row the reader could not find (it reports ST107): its amount is
             # unknown, and taking it for 0 would turn one missing row into false differences
-            raise _missing_row(table, ref)
+            raise _missing_row(ctx.view.table(_table_of(ref, row_view, ctx)), ref)
     if not applies:
         return None  # no optional item row printed: T4's fund sub-rows of 年初结转和结余
     blank = total.amount.value is None and all(c.amount.value is None for _, c in items)
     if row is not None and blank:
         return None  # a row left blank throughout
-    return total, items
+    return total, items, absent
 
 
-def _rows(
-    ctx: Context, rule: IdentityRule, table: Table
-) -> tuple[SectionView | None, list[Row | None]]:
+def _table_of(ref: Ref, row_view: SectionView | None, ctx: Context) -> str:
+    if ref.table is not None:
+        return ref.table
+    assert row_view is not None
+    return ctx.view.owner(row_view).key
+
+
+def _rows(ctx: Context, rule: IdentityRule) -> tuple[SectionView | None, list[Row | None]]:
     """The for_each rows (with their section), or a single pass without a current row."""
     each = rule.for_each
-    if each is None:
+    if each is None or each.table is None:
         return None, [None]
-    view = ctx.view.section(table, each.section)
+    view = ctx.view.section(ctx.view.table(each.table), each.section)
     return view, list(view.select(each.row or "*"))
 
 
@@ -120,25 +163,33 @@ def _columns(ctx: Context, rule: IdentityRule, check: Check, table: Table) -> li
     return list(ctx.view.columns(table, section, rule.columns))
 
 
+def _tables(rule: IdentityRule, check: Check) -> set[str]:
+    tables = {r.table for r in check.refs if r.table is not None}
+    if rule.for_each is not None and rule.for_each.table is not None:
+        tables.add(rule.for_each.table)
+    return tables
+
+
 def run_identity(ctx: Context, rule: IdentityRule) -> None:
     for check in rule.checks:
         table_key = check.total.table or (rule.for_each.table if rule.for_each else None)
-        assert table_key is not None  # rulebook guarantees one table per check
+        assert table_key is not None  # rulebook: a total names its table or is row.X
+        cross = len(_tables(rule, check)) > 1
         try:
             table = ctx.view.table(table_key)
-            if ctx.blank(table):
+            if not cross and ctx.blank(table):
                 continue
-            row_view, rows = _rows(ctx, rule, table)
+            row_view, rows = _rows(ctx, rule)
             columns = _columns(ctx, rule, check, table)
         except Unavailable as why:
-            ctx.skip(rule.info, table_key, why)
+            ctx.skip(rule.info, why.table or table_key, why)
             continue
         for column in columns:
             for row in rows:
                 try:
-                    found = _instance(ctx, check, table, row, row_view, column)
+                    found = _instance(ctx, check, row, row_view, column, cross)
                 except Unavailable as why:
-                    ctx.skip(rule.info, table_key, why)
+                    ctx.skip(rule.info, why.table or table_key, why)
                     continue
                 if found is not None:
-                    ctx.judge(rule.info, found[0], found[1], check.relation)
+                    ctx.judge(rule.info, found[0], found[1], check.relation, absent=found[2])

@@ -123,3 +123,58 @@ def identity_texts(
         f"{lead}{actual} ≠ {sums}{expected}，相差 {diff} {unit}",
         f"{who.en}: {actual} ≠ {sums_en}{expected}, a difference of {diff} {unit}",
     )
+
+
+def cell_name(cell: Cell) -> str:
+    """A cell named across tables: '支出决算表 C6「合计 / 本年支出合计」'."""
+    return f"{cell.table.spec.title} {cell.amount.cell}「{cell.label}」"
+
+
+def _cross_terms(items: Sequence[tuple[int, Cell]], absent: Sequence[str]) -> str:
+    parts: list[str] = []
+    for i, (weight, cell) in enumerate(items):
+        sign = ("−" if weight < 0 else "") if i == 0 else (" − " if weight < 0 else " + ")
+        parts.append(f"{sign}{cell_name(cell)}{fmt(cell.amount.value)}")
+    parts += [(" + " if parts else "") + text for text in absent]
+    return "".join(parts) if parts else "0.00"
+
+
+def cross_texts(
+    total: Cell,
+    items: Sequence[tuple[int, Cell]],
+    outcome: Outcome,
+    relation: Relation,
+    unit: str,
+    absent: Sequence[str] = (),
+    converted: Sequence[tuple[str, str]] = (),
+) -> Texts:
+    """A check across tables: every cell named by its table, address and row/column.
+
+        收入支出决算总表 D14「本年支出合计」573.85 ≠ 支出决算表 C6「合计 / 本年支出合计」573.75，相差 0.10 万元
+
+    `absent` names partner rows one table does not print (blank, 0); `converted` the tables
+    restated in `unit` ((title, own unit)), noted at the end."""
+    lead = cell_name(total)
+    sums = _cross_terms(items, absent)
+    actual = fmt(outcome.actual)
+    expected = "" if len(items) + len(absent) <= 1 else f" = {fmt(outcome.expected)}"
+    diff = fmt(abs(outcome.difference))
+    tol = fmt_tolerance(outcome.tolerance)
+    note = "".join(f"（{title}以{own}填报，已换算为{unit}）" for title, own in converted)
+    note_en = "".join(f" ({title} is in {own}, converted to {unit})" for title, own in converted)
+    if outcome.status is Status.NOTICE:
+        return Texts(
+            f"{lead}{actual} 与 {sums}{expected} 相差 {diff} {unit}，"
+            f"在四舍五入误差范围内（允许 ±{tol}）{note}",
+            f"{lead} {actual} vs {sums}{expected} differs by {diff} {unit}, "
+            f"within rounding (±{tol} allowed){note_en}",
+        )
+    if relation == "<=":
+        return Texts(
+            f"{lead}{actual} 大于 {sums}{expected}，超出 {diff} {unit}{note}",
+            f"{lead} {actual} exceeds {sums}{expected} by {diff} {unit}{note_en}",
+        )
+    return Texts(
+        f"{lead}{actual} ≠ {sums}{expected}，相差 {diff} {unit}{note}",
+        f"{lead} {actual} ≠ {sums}{expected}, a difference of {diff} {unit}{note_en}",
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from juesuan.findings import Severity
-from juesuan.validators.catalogue import CATALOGUES, raw_rules
+from juesuan.validators.catalogue import WITHIN, raw_rules
 from juesuan.validators.expr import CatalogueError, Check, Ref, parse_check, parse_ref
 
 Columns = tuple[str, ...] | Literal["*"] | None
@@ -61,7 +61,7 @@ def _columns(raw: Any, code: str) -> Columns:
     raise CatalogueError(f'{code}: columns must be "*" or a list of column keys')
 
 
-def _identity(info: RuleInfo, raw: dict[str, Any]) -> IdentityRule:
+def _identity(info: RuleInfo, raw: dict[str, Any], cross: bool) -> IdentityRule:
     texts = raw.get("check")
     if isinstance(texts, str):
         texts = [texts]
@@ -73,14 +73,16 @@ def _identity(info: RuleInfo, raw: dict[str, Any]) -> IdentityRule:
         tables = {r.table for r in check.refs if r.table is not None}
         if for_each is not None and for_each.table is not None:
             tables.add(for_each.table)
-        elif any(r.is_row_cell for r in check.refs):
-            raise CatalogueError(f"{info.code}: `row.` needs for_each")
-        if len(tables) != 1:
+        elif any(r.is_row_cell or r.is_matched for r in check.refs):
+            raise CatalogueError(f"{info.code}: `row.` and `[row]` need for_each")
+        if not cross and len(tables) != 1:
             raise CatalogueError(f"{info.code}: a within-table check names exactly one table")
+        if cross and len(tables) < 2:
+            raise CatalogueError(f"{info.code}: a cross-table check names two tables or more")
     return IdentityRule(info, checks, for_each, _columns(raw.get("columns"), info.code))
 
 
-def _rule(raw: dict[str, Any]) -> CatalogueRule:
+def _rule(raw: dict[str, Any], cross: bool = False) -> CatalogueRule:
     info = RuleInfo(
         code=raw["code"],
         name=raw["name"],
@@ -91,7 +93,7 @@ def _rule(raw: dict[str, Any]) -> CatalogueRule:
     )
     kind = raw.get("kind", "identity")
     if kind == "identity":
-        return _identity(info, raw)
+        return _identity(info, raw, cross)
     if kind == "hierarchy":
         return HierarchyRule(
             info,
@@ -106,17 +108,19 @@ def _rule(raw: dict[str, Any]) -> CatalogueRule:
 
 
 @functools.cache
-def load_rules() -> tuple[CatalogueRule, ...]:
+def load_rules(name: str = WITHIN) -> tuple[CatalogueRule, ...]:
+    """The rules of one catalogue file; every check of a cross-table file names two tables or
+    more, every check of the other files exactly one."""
     rules: list[CatalogueRule] = []
     seen: set[str] = set()
-    for name in CATALOGUES:
-        for raw in raw_rules(name):
-            try:
-                rule = _rule(raw)
-            except (KeyError, ValueError) as exc:
-                raise CatalogueError(f"{name}, rule {raw.get('code', '?')}: {exc}") from exc
-            if rule.info.code in seen:
-                raise CatalogueError(f"{name}: code {rule.info.code} is used twice")
-            seen.add(rule.info.code)
-            rules.append(rule)
+    cross = name != WITHIN
+    for raw in raw_rules(name):
+        try:
+            rule = _rule(raw, cross)
+        except (KeyError, ValueError) as exc:
+            raise CatalogueError(f"{name}, rule {raw.get('code', '?')}: {exc}") from exc
+        if rule.info.code in seen:
+            raise CatalogueError(f"{name}: code {rule.info.code} is used twice")
+        seen.add(rule.info.code)
+        rules.append(rule)
     return tuple(rules)

@@ -18,9 +18,12 @@ from juesuan.validators.expr import PANEL_SELECTOR
 class Unavailable(Exception):
     """A check instance cannot be evaluated. `kind` groups the reasons of one Skipped entry."""
 
-    def __init__(self, kind: str, zh: str, en: str, cell: str | None = None) -> None:
+    def __init__(
+        self, kind: str, zh: str, en: str, cell: str | None = None, table: str | None = None
+    ) -> None:
         super().__init__(en)
         self.kind = kind
+        self.table = table  # the table at fault, when it is not the check's own
         self.zh = zh
         self.en = en
         self.cell = cell
@@ -102,6 +105,10 @@ class SectionView:
             return list(rows)
         if selector == "codes":
             return [r for r in rows if r.code and r.level]
+        if selector == "leaves":
+            coded = [r for r in rows if r.code and r.level]
+            parents = {self.parent_of(r) for r in coded}
+            return [r for r in coded if r.code not in parents]
         panel = selector[len(PANEL_SELECTOR) :] if selector.startswith(PANEL_SELECTOR) else None
         return [r for r in rows if self.is_top(r) and (panel is None or r.panel == panel)]
 
@@ -112,6 +119,7 @@ class WorkbookView:
     def __init__(self, wb: Workbook) -> None:
         self.wb = wb
         self._sections: dict[tuple[str, str], SectionView] = {}
+        self._owners: dict[int, Table] = {}  # id(SectionView) → its table
 
     def table(self, key: str) -> Table:
         table = self.wb.tables.get(key)
@@ -124,12 +132,14 @@ class WorkbookView:
                 "table",
                 f"工作簿中没有「{title}」，本项核对未执行",
                 f"{key} ({title}) is not in the workbook; not checked",
+                table=key,
             )
         if not table.usable:
             raise Unavailable(
                 "table",
                 f"「{title}」的表头无法识别，本项核对未执行",
                 f"{key} ({title}) could not be read (header not recognised); not checked",
+                table=key,
             )
         return table
 
@@ -142,10 +152,16 @@ class WorkbookView:
                     "table",
                     f"「{table.spec.title}」没有读到「{key}」部分，本项核对未执行",
                     f"{table.key} has no section '{key}'; not checked",
+                    table=table.key,
                 )
             view = SectionView.of(sec)
             self._sections[(table.key, key)] = view
+            self._owners[id(view)] = table
         return view
+
+    def owner(self, view: SectionView) -> Table:
+        """The table of a section view made by `section`."""
+        return self._owners[id(view)]
 
     def columns(self, table: Table, section: str, wanted: tuple[str, ...] | str) -> list[str]:
         """The columns a per-column rule runs over: the listed ones, or every amount column
@@ -171,6 +187,7 @@ def missing_column(table: Table, section: Section, column: str) -> Unavailable:
         f"column:{column}",
         f"「{table.spec.title}」没有「{label}」列，本项核对未执行",
         f"{table.key} ({table.spec.title}) has no column '{label}'; not checked",
+        table=table.key,
     )
 
 
@@ -193,5 +210,6 @@ def cell_of(table: Table, sv: SectionView, row: Row, column: str) -> Cell | None
             f"{table.key} {amount.cell} is a formula saved without its value or an unreadable "
             f"amount; checks that need it were not run",
             cell=amount.cell,
+            table=table.key,
         )
     return Cell(table, sec, row, column, amount)

@@ -4,7 +4,7 @@ Only `tomllib` is imported: the rule registry reads the metadata of every catalo
 import, so that `juesuan.rules.finding()` knows the codes without a second, hand-kept list.
 
 The syntax of a catalogue is explained for finance staff in the comment block at the top of
-within.toml; the grammar of `check` is in `juesuan.validators.expr`, the kinds of rule in
+within.toml (cross.toml adds the references across tables); the grammar of `check` is in `juesuan.validators.expr`, the kinds of rule in
 `juesuan.validators.rulebook`.
 """
 
@@ -15,7 +15,9 @@ import tomllib
 from importlib import resources
 from typing import Any
 
-CATALOGUES = ("within.toml",)
+WITHIN = "within.toml"  # identities inside one table
+CROSS = "cross.toml"  # identities between tables (nine-tables.md §3 X1–X14)
+CATALOGUES = (WITHIN, CROSS)
 
 
 @functools.cache
@@ -25,10 +27,10 @@ def raw_rules(name: str = "within.toml") -> tuple[dict[str, Any], ...]:
     return tuple(tomllib.loads(text).get("rule", []))
 
 
-def metadata() -> list[tuple[str, str, str, str, str]]:
-    """(code, name, severity, summary, summary_en) of every catalogue rule, in file order."""
+def metadata(name: str = WITHIN) -> list[tuple[str, str, str, str, str]]:
+    """(code, name, severity, summary, summary_en) of every rule of one catalogue, in file
+    order."""
     return [
         (r["code"], r["name"], r["severity"], r["summary"], r["summary_en"])
-        for name in CATALOGUES
         for r in raw_rules(name)
     ]
