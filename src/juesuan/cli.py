@@ -39,6 +39,23 @@ def main() -> None:
     """
 
 
+def _codes(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Codes or code prefixes, comma-separated or repeated; each must match a rule."""
+    from juesuan.rules import RULES
+
+    codes = tuple(c.strip().upper() for v in value for c in v.split(",") if c.strip())
+    for c in codes:
+        if not any(code.startswith(c) for code in RULES):
+            raise click.BadParameter(f"未知的规则代码或前缀：{c}（用 juesuan rules 查看全部）")
+    return codes
+
+
+def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    if select and not code.startswith(select):
+        return False
+    return not code.startswith(ignore)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -71,6 +88,21 @@ def main() -> None:
     help="把每个输入的带注释副本写入此目录 / write an annotated copy of each input into DIR.",
 )
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件 / overwrite existing outputs.")
+@click.option(
+    "--select",
+    multiple=True,
+    callback=_codes,
+    metavar="CODES",
+    help="只报告这些规则（代码或前缀，逗号分隔或重复，如 SM,XT201） / "
+    "report only these rules (codes or prefixes).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    callback=_codes,
+    metavar="CODES",
+    help="不报告这些规则（代码或前缀，如 SM103,SM104） / drop these rules (codes or prefixes).",
+)
 @_LANG
 def validate(
     files: tuple[Path, ...],
@@ -79,6 +111,8 @@ def validate(
     annotate: Path | None,
     out_dir: Path | None,
     force: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
     lang: str,
 ) -> None:
     """校验一个或多个决算工作簿 / validate one or more workbooks.
@@ -88,6 +122,7 @@ def validate(
       juesuan validate 2023决算.xlsx
       juesuan validate 2023决算.xlsx --format json
       juesuan validate 2023决算.xlsx --annotate 2023决算_校验.xlsx
+      juesuan validate 2023决算.xlsx --select SM,XT --ignore SM103
     """
     from juesuan.findings import Severity
     from juesuan.validate import validate_path
@@ -103,6 +138,16 @@ def validate(
 
             click.echo(f"{path}: {t('internal_error', lang, error=repr(exc))}", err=True)
             sys.exit(EXIT_UNUSABLE)
+    if select or ignore:
+        for report in reports:
+            # why a file could not be read is always shown
+            report.findings = [
+                f
+                for f in report.findings
+                if (report.unreadable and f.code.startswith("IN"))
+                or _wanted(f.code, select, ignore)
+            ]
+            report.skipped = [s for s in report.skipped if _wanted(s.code, select, ignore)]
     if fmt == "json":
         from juesuan.report.json_report import dumps
 
@@ -177,6 +222,51 @@ def template(out: Path, year: int | None, force: bool, lang: str) -> None:
     edition = edition_for_year(year or available_editions()[0])
     write_template(out, edition)
     click.echo(t("template_written", lang, path=out))
+
+
+@main.command("rules")
+@_LANG
+def rules_command(lang: str) -> None:
+    """列出全部规则：代码、名称、级别、说明 / list every rule."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from juesuan.rules import RULES
+    from juesuan.rules.docs import SEVERITY_ZH, ordered_codes
+
+    en = lang == "en"
+    table = Table(show_lines=False)
+    table.add_column("Code" if en else "代码", no_wrap=True)
+    table.add_column("Name" if en else "名称", no_wrap=True)
+    table.add_column("Severity" if en else "级别", no_wrap=True)
+    table.add_column("Summary" if en else "说明")
+    for code in ordered_codes():
+        r = RULES[code]
+        severity = r.severity.value if en else SEVERITY_ZH[r.severity.value]
+        table.add_row(code, r.name, severity, r.summary_en if en else r.summary)
+    Console(highlight=False).print(table)
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """显示一条规则的说明 / explain one rule.
+
+    \b
+    例 / example:
+      juesuan explain SM121
+    """
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from juesuan.rules import RULES
+    from juesuan.rules.docs import render_markdown
+
+    key = code.strip().upper()
+    if key not in RULES:
+        click.echo(f"未知的规则代码：{code}（用 juesuan rules 查看全部）", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    Console(highlight=False).print(Markdown(render_markdown(key)))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,131 @@
+"""Every rule is documented (rules/docs/*.toml), the generated pages in docs/rules/ are current,
+and the CLI lists, explains and filters rules. The CLI runs in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from juesuan.rules import RULES
+from juesuan.rules.docs import SECTIONS, all_docs, render_all, render_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFECT_01 = ROOT / "sample_workbooks" / "defect_01_wrong_total.xlsx"
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "juesuan", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def codes_of(proc: subprocess.CompletedProcess[str]) -> list[str]:
+    report: dict[str, Any] = json.loads(proc.stdout)
+    return sorted(f["code"] for f in report["findings"])
+
+
+def test_codes_are_unique_and_well_formed() -> None:
+    assert len(RULES) == len(set(RULES))
+    for code, rule in RULES.items():
+        assert re.fullmatch(r"[A-Z]{2}\d{3}", code), code
+        assert rule.code == code
+    names = [r.name for r in RULES.values()]
+    assert len(names) == len(set(names)), "rule names are unique"
+
+
+def test_every_rule_has_a_complete_doc() -> None:
+    docs = all_docs()
+    missing = sorted(set(RULES) - set(docs))
+    assert not missing, f"rules without a doc: {missing}"
+    for code in RULES:
+        empty = [s for s in SECTIONS if not docs[code].get(s, "").strip()]
+        assert not empty, f"{code}: empty sections {empty}"
+
+
+def test_every_doc_is_of_a_known_rule() -> None:
+    unknown = sorted(set(all_docs()) - set(RULES))
+    assert not unknown, f"docs of unknown codes: {unknown}"
+
+
+def test_catalogue_docs_cite_their_basis() -> None:
+    from juesuan.rules.docs import basis
+
+    for code in RULES:
+        b = basis(code)
+        if b is not None:
+            assert f"**依据**：{b}" in render_markdown(code)
+
+
+def test_generated_pages_are_up_to_date(tmp_path: Path) -> None:
+    render_all(tmp_path)
+    committed = ROOT / "docs" / "rules"
+    fresh = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("*.md")}
+    current = {p.name: p.read_text(encoding="utf-8") for p in committed.glob("*.md")}
+    assert fresh.keys() == current.keys(), "run: python -m juesuan.rules.docs docs/rules"
+    stale = sorted(name for name in fresh if fresh[name] != current[name])
+    assert not stale, f"stale pages {stale}; run: python -m juesuan.rules.docs docs/rules"
+
+
+def test_rules_lists_every_code() -> None:
+    proc = run("rules")
+    assert proc.returncode == 0, proc.stderr
+    for code in RULES:
+        assert code in proc.stdout
+    assert "错误" in proc.stdout and "警告" in proc.stdout
+    en = run("rules", "--lang", "en")
+    assert en.returncode == 0 and "SM121" in en.stdout and "error" in en.stdout
+
+
+def test_explain_prints_the_doc() -> None:
+    proc = run("explain", "SM121")
+    assert proc.returncode == 0, proc.stderr
+    assert "检查内容" in proc.stdout and "修正方法" in proc.stdout
+    assert "T3.1" in proc.stdout
+    assert run("explain", "sm121").returncode == 0
+
+
+def test_explain_unknown_code() -> None:
+    proc = run("explain", "XX999")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.strip() == "未知的规则代码：XX999（用 juesuan rules 查看全部）"
+
+
+def test_validate_select_keeps_only_the_selected_family() -> None:
+    full = run("validate", DEFECT_01, "--format", "json")
+    assert full.returncode == 1
+    assert codes_of(full) == ["SM103", "SM104", "SM121", "SM122"]
+    selected = run("validate", DEFECT_01, "--format", "json", "--select", "SM")
+    assert selected.returncode == 1
+    assert codes_of(selected) == codes_of(full)
+    narrow = run("validate", DEFECT_01, "--format", "json", "--select", "SM12", "--select", "XT")
+    assert codes_of(narrow) == ["SM121", "SM122"]
+    assert run("validate", DEFECT_01, "--select", "XT").returncode == 0
+
+
+def test_validate_ignore_removes_findings() -> None:
+    proc = run("validate", DEFECT_01, "--format", "json", "--ignore", "SM103,SM104")
+    assert proc.returncode == 1
+    assert codes_of(proc) == ["SM121", "SM122"]
+    report = json.loads(proc.stdout)
+    assert report["summary"]["notices"] == 0 and report["summary"]["errors"] == 2
+    # without the two errors only notices remain: the exit code follows the filtered findings
+    notices_only = run("validate", DEFECT_01, "--format", "json", "--ignore", "sm121, SM122")
+    assert notices_only.returncode == 0
+    assert codes_of(notices_only) == ["SM103", "SM104"]
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_validate_unknown_code_is_a_usage_error(option: str) -> None:
+    proc = run("validate", DEFECT_01, option, "QQ1")
+    assert proc.returncode == 2
+    assert "QQ1" in proc.stderr and "Traceback" not in proc.stderr
