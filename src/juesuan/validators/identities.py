@@ -180,6 +180,8 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
             if not cross and ctx.blank(table):
                 continue
             row_view, rows = _rows(ctx, rule)
+            if not any(ref.is_row_cell or ref.is_matched for ref in check.refs):
+                rows = [None]  # a check that names no current row is one check, not one per row
             columns = _columns(ctx, rule, check, table)
         except Unavailable as why:
             ctx.skip(rule.info, why.table or table_key, why)
