@@ -27,8 +27,10 @@ from juesuan.validators.rulebook import (
 )
 
 
-def _run(wb: Workbook, catalogues: tuple[str, ...]) -> tuple[list[Finding], list[Skipped]]:
-    ctx = Context(wb)
+def _run(
+    wb: Workbook, catalogues: tuple[str, ...], used: set[tuple[str, str]] | None = None
+) -> tuple[list[Finding], list[Skipped]]:
+    ctx = Context(wb, used)
     for name in catalogues:
         for rule in load_rules(name):
             if isinstance(rule, IdentityRule):
@@ -50,3 +52,11 @@ def check_identities(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:
 def check_within(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:
     """The within-table rules only (within.toml): each table on its own."""
     return _run(wb, (WITHIN,))
+
+
+def cells_used(wb: Workbook) -> set[tuple[str, str]]:
+    """Every (sheet, cell) that some identity of the catalogues compares in this workbook, blank
+    cells included: what a change to one amount can be noticed through (tests use it)."""
+    used: set[tuple[str, str]] = set()
+    _run(wb, CATALOGUES, used)
+    return used

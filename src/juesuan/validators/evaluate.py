@@ -70,8 +70,10 @@ def _converted(cell: Cell, shift: int) -> Cell:
 
 
 class Context:
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, used: set[tuple[str, str]] | None = None) -> None:
         self.wb = wb
+        # When given, every cell a comparison reads is added as (sheet, cell): tests only.
+        self.used = used
         self.view = WorkbookView(wb)
         self.findings: list[Finding] = []
         self.skips = SkipLog()
@@ -125,6 +127,10 @@ class Context:
 
         Cells of tables in different units are compared in the coarser unit (nine-tables.md
         §5), each keeping the rounding interval of its own printed digits."""
+        if self.used is not None:
+            self.used.update(
+                (c.amount.sheet, c.amount.cell) for c in (total, *(c for _, c in items))
+            )
         cells, unit, converted = self.in_common_unit([total, *(c for _, c in items)])
         shown_total, shown = cells[0], [(w, c) for (w, _), c in zip(items, cells[1:], strict=True)]
         outcome = compare(_term(shown_total, 1), [_term(c, w) for w, c in shown], relation)
