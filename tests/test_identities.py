@@ -65,9 +65,11 @@ def test_clean_sample_gives_only_the_two_rounding_notices(tmp_path: Path) -> Non
     }
     notice = next(f for f in findings if f.code == "SM103")
     assert notice.message == (
-        "收入支出决算总表 收入「总计」580.93 与 本年收入合计 573.75 + 使用非财政拨款结余 0.00"
+        "收入支出决算总表 收入「总计」580.93 与 本年收入合计 573.75"
         " + 年初结转和结余 7.19 = 580.94 相差 0.01 万元，在四舍五入误差范围内（允许 ±0.02）"
     )
+    # the zero item is not spelled out in the sentence but is still a contributing cell
+    assert len(notice.related) == 3
     assert (notice.expected, notice.actual) == (D("580.94"), D("580.93"))
     assert (notice.difference, notice.tolerance) == (D("-0.01"), D("0.02"))
     assert notice.message_en.endswith("within rounding (±0.02 allowed)")

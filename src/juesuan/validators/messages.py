@@ -79,7 +79,8 @@ def _item_name(total: Cell, item: Cell) -> str:
 
 def terms(total: Cell, items: Sequence[tuple[int, Cell]], lang: str = "zh") -> str:
     """'基本支出 389.27 + 项目支出 184.58'; long sums are cut after _SHOWN items."""
-    shown = [(w, c) for w, c in items if c.amount.value is not None] or list(items)[:1]
+    # zero and blank terms add nothing to read; every cell is still listed among the related
+    shown = [(w, c) for w, c in items if c.amount.value] or list(items)[:1]
     cut = len(shown) > _MAX_SHOWN
     parts: list[str] = []
     for i, (weight, cell) in enumerate(shown[:_SHOWN] if cut else shown):
