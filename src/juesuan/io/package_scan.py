@@ -175,22 +175,25 @@ def scan(path: Path, limits: Limits = Limits()) -> PackageInfo:
         raise _damaged(name, "无法解析", f"{type(exc).__name__}: {exc}") from exc
 
 
+def _unreachable(name: str, exc: OSError) -> InputProblem:
+    """The file exists (or existed) but cannot be read: permissions, a vanished file, I/O."""
+    if isinstance(exc, PermissionError):
+        return _p(
+            "IN108",
+            name,
+            "文件不存在或没有读取权限",
+            "the file is not readable (permission denied)",
+        )
+    return _p("IN108", name, "文件不存在或无法打开", f"the file cannot be opened ({exc.strerror})")
+
+
 def _scan(path: Path, name: str, limits: Limits) -> PackageInfo:
     try:
         st = path.stat()
     except FileNotFoundError as exc:
         raise _p("IN108", name, "文件不存在", "the file does not exist") from exc
-    except PermissionError as exc:
-        raise _p(
-            "IN108",
-            name,
-            "文件不存在或没有读取权限",
-            "the file is not readable (permission denied)",
-        ) from exc
     except OSError as exc:
-        raise _p(
-            "IN108", name, "文件不存在或无法访问", f"the file cannot be opened ({exc.strerror})"
-        ) from exc
+        raise _unreachable(name, exc) from exc
     if stat.S_ISDIR(st.st_mode):
         raise _p(
             "IN108",
@@ -215,17 +218,8 @@ def _scan(path: Path, name: str, limits: Limits) -> PackageInfo:
         )
     try:
         fh = path.open("rb")
-    except PermissionError as exc:
-        raise _p(
-            "IN108",
-            name,
-            "文件不存在或没有读取权限",
-            "the file is not readable (permission denied)",
-        ) from exc
     except OSError as exc:
-        raise _p(
-            "IN108", name, "文件不存在或无法打开", f"the file cannot be opened ({exc.strerror})"
-        ) from exc
+        raise _unreachable(name, exc) from exc
     with fh:
         head = fh.read(8)
         if not head:
