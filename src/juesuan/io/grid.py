@@ -10,14 +10,22 @@ CellValue = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.time
 Merge = tuple[int, int, int, int]
 
 
-def col_letter(col: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
+def _letters(col: int) -> str:
     out = ""
     n = col + 1
     while n:
         n, rem = divmod(n - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+# Every amount read gets an A1 address: spell the usual columns once, not per cell.
+_LETTERS = tuple(_letters(c) for c in range(256))
+
+
+def col_letter(col: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    return _LETTERS[col] if 0 <= col < len(_LETTERS) else _letters(col)
 
 
 def a1(row: int, col: int) -> str:
@@ -40,6 +48,9 @@ def parse_a1(ref: str) -> tuple[int, int]:
 
 @dataclass
 class Grid:
+    """`rows` is what the source gave; it is read once, at construction (the parsers walk the
+    grid cell by cell many times, so the width and the blank-folded values are kept)."""
+
     name: str
     rows: list[list[CellValue]]
     merged: tuple[Merge, ...] = ()
@@ -47,6 +58,8 @@ class Grid:
     # A1 addresses of formulas saved without a cached value (they read as blank).
     formulas_without_value: frozenset[str] = frozenset()
     _merge_index: dict[tuple[int, int], Merge] = field(default_factory=dict, repr=False)
+    _width: int = field(default=0, init=False, repr=False)
+    _cells: list[tuple[CellValue, ...]] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for m in self.merged:
@@ -54,21 +67,32 @@ class Grid:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     self._merge_index[(r, c)] = m
+        self._width = max((len(r) for r in self.rows), default=0)
+        pad = (None,) * self._width
+        # blank strings read as None; short rows padded to the width
+        self._cells = [
+            (*(None if v == "" else v for v in row), *pad[len(row) :]) for row in self.rows
+        ]
 
     @property
     def height(self) -> int:
-        return len(self.rows)
+        return len(self._cells)
 
     @property
     def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        return self._width
 
     def value(self, row: int, col: int) -> CellValue:
         """The cell's own value; blank strings read as None."""
-        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
-            v = self.rows[row][col]
-            return None if v == "" else v
+        if 0 <= row < len(self._cells) and 0 <= col < self._width:
+            return self._cells[row][col]
         return None
+
+    def row_values(self, row: int) -> tuple[CellValue, ...]:
+        """The values of one row across the whole width, as `value` reads them."""
+        if 0 <= row < len(self._cells):
+            return self._cells[row]
+        return (None,) * self._width
 
     def merge_at(self, row: int, col: int) -> Merge | None:
         return self._merge_index.get((row, col))

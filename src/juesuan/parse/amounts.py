@@ -35,11 +35,26 @@ def _decimals(value: Decimal) -> int:
 
 def from_float(number: float) -> Decimal:
     """A double as the decimal Excel shows: 15 significant digits, trailing zeros dropped."""
+    return float_amount(number)[0]
+
+
+def float_amount(number: float) -> tuple[Decimal, int]:
+    """`from_float` and its number of decimals: the reader's hot path (every amount cell)."""
     if number == 0:
-        return Decimal(0)
-    d = Decimal(format(number, ".15g"))
+        return _ZERO
+    text = format(number, ".15g")
+    if "e" not in text and "n" not in text:
+        # %g already drops trailing zeros and writes plain notation here: the literal is the
+        # normalised decimal, and its decimals are the digits after the point
+        point = text.find(".")
+        return Decimal(text), (len(text) - point - 1 if point >= 0 else 0)
+    d = Decimal(text)
     # normalize() would turn 100 into 1E+2; quantize keeps plain notation
-    return d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
+    d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
+    return d, _decimals(d)
+
+
+_ZERO = (Decimal(0), 0)
 
 
 def parse(raw: CellValue) -> Parsed:
@@ -48,8 +63,8 @@ def parse(raw: CellValue) -> Parsed:
     if isinstance(raw, int):
         return Parsed(Decimal(raw), 0, False, True)
     if isinstance(raw, float):
-        d = from_float(raw)
-        return Parsed(d, _decimals(d), False, True)
+        d, decimals = float_amount(raw)
+        return Parsed(d, decimals, False, True)
     if isinstance(raw, dt.date | dt.time | dt.timedelta):
         return Parsed(None, 0, False, False)
     return _parse_text(str(raw))

@@ -204,9 +204,12 @@ def _is_number_row(grid: Grid, r: int) -> bool:
 
 def is_column_number_row(grid: Grid, r: int) -> bool:
     """The MoF 栏次 row: '栏次' and 1, 2, 3 … under the amount columns (numbers or text)."""
+    own = grid.row_values(r)
+    # only a text cell can say 栏次: most rows are data rows without one, and stop here
+    if not any(isinstance(v, str) and textnorm.key(v) in ("栏次", "行次") for v in own):
+        return False
     texts: list[str] = []
-    for c in range(grid.width):
-        v = grid.value(r, c)
+    for v in own:
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         texts.append(textnorm.key(v))
@@ -219,8 +222,7 @@ def find_header(grid: Grid, spec: TableSpec, start: int, stop: int) -> HeaderMap
     tokens = header_tokens(spec)
     first = None
     for r in range(start, min(start + _MAX_SEARCH_ROWS, stop)):
-        own = [grid.value(r, c) for c in range(grid.width)]
-        if any(isinstance(v, str) and textnorm.key(v) in tokens for v in own):
+        if any(isinstance(v, str) and textnorm.key(v) in tokens for v in grid.row_values(r)):
             first = r
             break
     if first is None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from juesuan import textnorm
 from juesuan.findings import Finding, Related
 from juesuan.io.grid import CellValue, Grid, a1
-from juesuan.parse.amounts import parse
+from juesuan.parse.amounts import float_amount, parse
 from juesuan.parse.header import HeaderMap, MappedColumn, is_column_number_row
 from juesuan.rules import finding
 from juesuan.spec import CodeBook, Edition, RowSpec, SectionSpec, TableSpec
@@ -56,8 +56,14 @@ def _read_amount(ctx: RowContext, r: int, col: MappedColumn, row_label: str) -> 
     raw = ctx.grid.value(r, col.col)
     addr = a1(r, col.col)
     sheet = ctx.grid.name
-    if addr in ctx.grid.formulas_without_value:
+    if ctx.grid.formulas_without_value and addr in ctx.grid.formulas_without_value:
         return Amount(None, sheet, addr, unknown=True)
+    # the usual cells, a number or a blank, without the general parser's detours
+    if type(raw) is float:
+        value, decimals = float_amount(raw)
+        return Amount(value, sheet, addr, decimals)
+    if raw is None:
+        return Amount(None, sheet, addr)
     p = parse(raw)
     if not p.ok:
         shown = textnorm.display(raw)
@@ -88,9 +94,9 @@ def _is_note(text: str) -> bool:
 def _row_kind(ctx: RowContext, r: int) -> str:
     """'note', 'skip' (blank, 栏次) or 'data'."""
     grid = ctx.grid
-    own = [grid.value(r, c) for c in range(grid.width)]
-    texts = [v for v in own if isinstance(v, str) and v.strip()]
-    if texts and _is_note(texts[0]):
+    own = grid.row_values(r)
+    first = next((v for v in own if isinstance(v, str) and v.strip()), None)
+    if first is not None and _is_note(first):
         return "note"
     if all(v is None for v in own) or is_column_number_row(grid, r):
         return "skip"
@@ -99,8 +105,7 @@ def _row_kind(ctx: RowContext, r: int) -> str:
 
 def _scan_notes(ctx: RowContext, start: int) -> None:
     for r in range(start, ctx.stop):
-        for c in range(ctx.grid.width):
-            v = ctx.grid.value(r, c)
+        for v in ctx.grid.row_values(r):
             if isinstance(v, str) and "说明" in v[:4] and _EMPTY_NOTE.search(v):
                 ctx.empty_note = textnorm.display(v)
                 return
