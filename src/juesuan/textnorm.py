@@ -32,7 +32,13 @@ def display(text: object) -> str:
     """The text as printed, with line breaks and runs of spaces inside CJK text removed."""
     if text is None:
         return ""
-    s = str(text).replace("\u3000", " ").strip()
+    return _display(str(text))
+
+
+# The reader shows every label and code name: the same few hundred texts, once each.
+@functools.lru_cache(maxsize=8192)
+def _display(text: str) -> str:
+    s = text.replace("\u3000", " ").strip()
     # A break inside a wrapped CJK name is layout, not a word gap: join without a space.
     s = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", s)
     return _WS.sub(" ", s)

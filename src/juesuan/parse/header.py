@@ -13,7 +13,6 @@ while adding it keeps every column mapped; a data row (a label, 合计, numbers)
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 from juesuan import textnorm
@@ -21,6 +20,7 @@ from juesuan.io.grid import Grid
 from juesuan.parse.amounts import parse
 from juesuan.spec import ColumnSpec, SectionSpec, TableSpec
 
+_Match = tuple[SectionSpec, ColumnSpec, int]
 SPLIT_CODE = {"类": "class", "款": "kuan", "项": "xiang"}
 IGNORABLE = frozenset({"行次", "栏次", "序号"})
 _MAX_HEADER_ROWS = 6
@@ -54,8 +54,17 @@ class HeaderMap:
         return [c for c in self.columns if c.section == section]
 
 
-@functools.cache
+# A spec is a large frozen dataclass whose hash walks every field, so the caches below key on
+# its identity; each entry holds the spec itself, so that the id is not reused while it lives.
+_TOKENS: dict[int, tuple[TableSpec, frozenset[str]]] = {}
+_MATCHES: dict[tuple[int, tuple[str, ...]], tuple[TableSpec, tuple[_Match, ...]]] = {}
+_MAX_MATCHES = 4096
+
+
 def header_tokens(spec: TableSpec) -> frozenset[str]:
+    hit = _TOKENS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
     words: set[str] = set(spec.optional_tokens) | IGNORABLE | set(SPLIT_CODE)
     for sec in spec.sections:
         words |= sec.side
@@ -64,7 +73,8 @@ def header_tokens(spec: TableSpec) -> frozenset[str]:
             for alt in col.headers:
                 for group in alt:
                     words |= group
-    return frozenset(words)
+    _TOKENS[id(spec)] = (spec, frozenset(words))
+    return _TOKENS[id(spec)][1]
 
 
 def _path(grid: Grid, col: int, rows: range) -> tuple[list[str], list[str]]:
@@ -86,11 +96,19 @@ def _allowed(spec: TableSpec, sec: SectionSpec, col: ColumnSpec) -> frozenset[st
     return spec.optional_tokens | sec.side | col.optional_tokens
 
 
-@functools.lru_cache(maxsize=4096)
-def _match(
-    path: tuple[str, ...], spec: TableSpec
-) -> tuple[tuple[SectionSpec, ColumnSpec, int], ...]:
-    found: list[tuple[SectionSpec, ColumnSpec, int]] = []
+def _match(path: tuple[str, ...], spec: TableSpec) -> tuple[_Match, ...]:
+    hit = _MATCHES.get((id(spec), path))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    if len(_MATCHES) >= _MAX_MATCHES:
+        _MATCHES.clear()
+    found = _matches(path, spec)
+    _MATCHES[(id(spec), path)] = (spec, found)
+    return found
+
+
+def _matches(path: tuple[str, ...], spec: TableSpec) -> tuple[_Match, ...]:
+    found: list[_Match] = []
     pset = set(path)
     for sec in spec.sections:
         for col in sec.columns:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from juesuan import textnorm
 from juesuan.findings import Finding, Related
-from juesuan.io.grid import CellValue, Grid, a1
+from juesuan.io.grid import CellValue, Grid, a1, col_letter
 from juesuan.parse.amounts import float_amount, parse
 from juesuan.parse.header import HeaderMap, MappedColumn, is_column_number_row
 from juesuan.rules import finding
@@ -84,7 +85,25 @@ def _read_amount(ctx: RowContext, r: int, col: MappedColumn, row_label: str) -> 
 
 
 def _amounts(ctx: RowContext, r: int, cols: list[MappedColumn], label: str) -> dict[str, Amount]:
-    return {c.key: _read_amount(ctx, r, c, label) for c in cols if c.role == "amount"}
+    grid = ctx.grid
+    if grid.formulas_without_value:
+        return {c.key: _read_amount(ctx, r, c, label) for c in cols if c.role == "amount"}
+    # the reader's innermost loop: numbers and blanks inline, anything else the full way
+    own = grid.row_values(r)
+    number = str(r + 1)
+    out: dict[str, Amount] = {}
+    for c in cols:
+        if c.role != "amount":
+            continue
+        raw = own[c.col] if c.col < len(own) else None
+        if type(raw) is float:
+            value, decimals = float_amount(raw)
+            out[c.key] = Amount(value, grid.name, col_letter(c.col) + number, decimals)
+        elif raw is None:
+            out[c.key] = Amount(None, grid.name, col_letter(c.col) + number)
+        else:
+            out[c.key] = _read_amount(ctx, r, c, label)
+    return out
 
 
 def _is_note(text: str) -> bool:
@@ -143,7 +162,14 @@ def _code_text(v: CellValue) -> str:
         return str(int(v))
     if isinstance(v, int | float):
         return str(v)
-    return textnorm.digits(str(v)) if _DIGITS.match(textnorm.digits(str(v))) else str(v).strip()
+    return _code_string(str(v))
+
+
+@functools.lru_cache(maxsize=8192)
+def _code_string(text: str) -> str:
+    # the same codes print in five tables: fold each once
+    folded = textnorm.digits(text)
+    return folded if _DIGITS.match(folded) else text.strip()
 
 
 def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
