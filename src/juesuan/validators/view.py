@@ -81,6 +81,8 @@ class SectionView:
     section: Section
     by_key: dict[str, Row] = field(default_factory=dict)
     codes: frozenset[str] = frozenset()
+    # cell_of's answers by (id(row), column): a cell is compared by several rules
+    cells: dict[tuple[int, str], Cell | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, section: Section) -> SectionView:
@@ -196,11 +198,14 @@ def cell_of(table: Table, sv: SectionView, row: Row, column: str) -> Cell | None
 
     Raises Unavailable when the column is not printed at all, or the cell is a formula
     without a value (unknown, not zero)."""
+    if (id(row), column) in sv.cells:
+        return sv.cells[(id(row), column)]
     sec = sv.section
     if column not in sec.columns:
         raise missing_column(table, sec, column)
     amount = row.get(column)
     if amount is None:
+        sv.cells[(id(row), column)] = None
         return None
     if amount.unknown:
         raise Unavailable(
@@ -212,4 +217,5 @@ def cell_of(table: Table, sv: SectionView, row: Row, column: str) -> Cell | None
             cell=amount.cell,
             table=table.key,
         )
-    return Cell(table, sec, row, column, amount)
+    cell = sv.cells[(id(row), column)] = Cell(table, sec, row, column, amount)
+    return cell
