@@ -9,6 +9,8 @@ missing row, instead of as a difference in every column.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from juesuan.findings import Related
 from juesuan.rules import finding
 from juesuan.spec import CodeBook
@@ -57,6 +59,8 @@ def run_hierarchy(ctx: Context, rule: HierarchyRule) -> None:
         head = parent if parent is not None else total_row
         assert head is not None
         for column in present:
+            if ctx.used is None and _adds_up_plainly(head, kids, column):
+                continue
             try:
                 total = cell_of(table, sv, head, column)
                 items = [(1, c) for k in kids if (c := cell_of(table, sv, k, column)) is not None]
@@ -65,6 +69,28 @@ def run_hierarchy(ctx: Context, rule: HierarchyRule) -> None:
                 continue
             if total is not None and _printed(total, items):
                 ctx.judge(info, total, items, "=")
+
+
+def _adds_up_plainly(head: Row, kids: list[Row], column: str) -> bool:
+    """True when the full path would pass this family over without a word: no unknown cell,
+    and the head unprinted, every figure blank, or the sum exact. Else the full path decides."""
+    total = head.values.get(column)
+    if total is not None and total.unknown:
+        return False
+    expected = Decimal(0)
+    printed = total is not None and total.value is not None
+    for kid in kids:
+        amount = kid.values.get(column)
+        if amount is None:
+            continue
+        if amount.unknown:
+            return False
+        if amount.value is not None:
+            expected += amount.value
+            printed = True
+    if total is None or not printed:
+        return True
+    return (total.value or Decimal(0)) == expected
 
 
 def _printed(total: Cell, items: list[tuple[int, Cell]]) -> bool:

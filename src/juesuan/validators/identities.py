@@ -7,6 +7,8 @@ passed over by within-table checks but compared across tables: its blank 合计 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from juesuan.tables import Row, Table
 from juesuan.validators.evaluate import Context
 from juesuan.validators.expr import Check, Ref
@@ -186,8 +188,19 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
         except Unavailable as why:
             ctx.skip(rule.info, why.table or table_key, why)
             continue
+        # a check on the current row alone: most rows hold exactly, see _holds_plainly
+        local = (
+            ctx.used is None and row_view is not None and all(ref.is_row_cell for ref in check.refs)
+        )
         for column in columns:
             for row in rows:
+                if (
+                    local
+                    and row is not None
+                    and row_view is not None
+                    and _holds_plainly(check, row, row_view, column, table)
+                ):
+                    continue
                 try:
                     found = _instance(ctx, check, row, row_view, column, cross)
                 except Unavailable as why:
@@ -195,3 +208,29 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
                     continue
                 if found is not None:
                     ctx.judge(rule.info, found[0], found[1], check.relation, absent=found[2])
+
+
+def _holds_plainly(
+    check: Check, row: Row, sv: SectionView, column: str | None, table: Table
+) -> bool:
+    """True when `_instance` and `judge` would pass this row over without a word: every cell
+    the check names is printed and known, and the row is blank throughout or its figures
+    satisfy the relation exactly (one table, one unit). Anything else, False: the full path
+    then decides, and words it."""
+    values = row.values
+    printed = sv.section.columns
+    figures: list[Decimal | None] = []
+    for ref in check.refs:
+        col = ref.column or implicit_column(sv, column, table)
+        amount = values.get(col)
+        if amount is None or amount.unknown or col not in printed:
+            return False
+        figures.append(amount.value)
+    if all(v is None for v in figures):
+        return True
+    expected = Decimal(0)
+    for (weight, _), value in zip(check.items, figures[1:], strict=True):
+        if value is not None:
+            expected += weight * value
+    difference = (figures[0] or Decimal(0)) - expected
+    return difference == 0 if check.relation == "=" else difference <= 0
