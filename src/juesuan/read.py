@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from juesuan.findings import Finding, Related
@@ -51,8 +52,11 @@ def tables_from_grids(path: Path, grids: list[Grid]) -> Workbook:
     wb.unit_name = names.most_common(1)[0][0] if names else None
 
     parsed: dict[str, list[ParsedTable]] = {}
+    numbers: dict[float, tuple[Decimal, int]] = {}  # one workbook's figures, converted once
     for hit in hits:
-        parsed.setdefault(hit.spec.key, []).append(parse_table(hit, stops[id(hit)], edition))
+        parsed.setdefault(hit.spec.key, []).append(
+            parse_table(hit, stops[id(hit)], edition, numbers)
+        )
     for spec in edition.tables:
         candidates = parsed.get(spec.key, [])
         if not candidates:

@@ -6,6 +6,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from juesuan import textnorm
 from juesuan.findings import Finding, Related
@@ -35,6 +36,9 @@ class RowContext:
     empty_note: str | None = None
     last_row: int = 0
     note_row: int | None = None
+    # doubles already converted in this workbook: a workbook repeats its figures (the same 合计
+    # in T2, T3 and T5, a 款 equal to its only 项); Decimals are immutable, so sharing is safe
+    numbers: dict[float, tuple[Decimal, int]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -91,14 +95,17 @@ def _amounts(ctx: RowContext, r: int, cols: list[MappedColumn], label: str) -> d
     # the reader's innermost loop: numbers and blanks inline, anything else the full way
     own = grid.row_values(r)
     number = str(r + 1)
+    numbers = ctx.numbers
     out: dict[str, Amount] = {}
     for c in cols:
         if c.role != "amount":
             continue
         raw = own[c.col] if c.col < len(own) else None
         if type(raw) is float:
-            value, decimals = float_amount(raw)
-            out[c.key] = Amount(value, grid.name, col_letter(c.col) + number, decimals)
+            known = numbers.get(raw)
+            if known is None:
+                known = numbers[raw] = float_amount(raw)
+            out[c.key] = Amount(known[0], grid.name, col_letter(c.col) + number, known[1])
         elif raw is None:
             out[c.key] = Amount(None, grid.name, col_letter(c.col) + number)
         else:

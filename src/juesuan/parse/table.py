@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from juesuan.findings import Finding
 from juesuan.io.grid import a1, a1_range
@@ -61,7 +62,13 @@ def _required(spec: TableSpec, header: HeaderMap) -> tuple[list[str], bool]:
     return missing, usable
 
 
-def parse_table(hit: TitleHit, stop: int, edition: Edition) -> ParsedTable:
+def parse_table(
+    hit: TitleHit,
+    stop: int,
+    edition: Edition,
+    numbers: dict[float, tuple[Decimal, int]] | None = None,
+) -> ParsedTable:
+    """`numbers`: the doubles converted so far in this workbook, shared by its tables."""
     spec = edition.table(hit.spec.key)
     grid = hit.grid
     meta = meta_for(hit, stop)
@@ -135,6 +142,8 @@ def parse_table(hit: TitleHit, stop: int, edition: Edition) -> ParsedTable:
     if not usable:
         return out
     ctx = RowContext(grid, spec, edition, header, stop)
+    if numbers is not None:
+        ctx.numbers = numbers
     _read_sections(ctx, table)
     out.findings.extend(ctx.findings)
     out.text_cells.extend(ctx.text_cells)
