@@ -159,10 +159,15 @@ class _AmountColumns:
     """Every known amount of every readable table, in table and sheet order, with the values
     the amount schema checks."""
 
-    at: list[_AmountAt]
+    # (table, section, row), column, amount: plain tuples, an _AmountAt is made per failure
+    places: list[tuple[tuple[Table, Section, Row], str, Amount]]
     sign: list[int]
     exempt: list[bool]
     decimals: list[int]
+
+    def at(self, i: int) -> _AmountAt:
+        (table, section, row), column, amount = self.places[i]
+        return _AmountAt(table, section, row, column, amount)
 
 
 def _amounts(wb: Workbook) -> _AmountColumns:
@@ -174,11 +179,12 @@ def _amounts(wb: Workbook) -> _AmountColumns:
         for section in table.sections.values():
             for row in section.rows:
                 exempt_row = (table.key, section.key, row.key) in _EXEMPT_ROWS
+                place = (table, section, row)
                 for column, amount in row.values.items():
                     value = amount.value
                     if value is None or amount.unknown:
                         continue
-                    out.at.append(_AmountAt(table, section, row, column, amount))
+                    out.places.append((place, column, amount))
                     out.sign.append(-1 if value < 0 else (1 if value > 0 else 0))
                     out.exempt.append(
                         exempt_row or (table.key, section.key, row.key, column) in _EXEMPT_CELLS
@@ -229,7 +235,7 @@ def _names_match(name: str, expected: str | None) -> bool:
     )
 
 
-def frames(wb: Workbook) -> tuple[pd.DataFrame, list[_AmountAt], pd.DataFrame, list[_CodeAt]]:
+def frames(wb: Workbook) -> tuple[pd.DataFrame, _AmountColumns, pd.DataFrame, list[_CodeAt]]:
     """The amounts frame and the coded-rows frame, with the objects behind their rows.
 
     The frames hold the columns the schemas check and nothing else: a frame row maps back to
@@ -245,7 +251,7 @@ def frames(wb: Workbook) -> tuple[pd.DataFrame, list[_AmountAt], pd.DataFrame, l
             "decimals": np.array(found.decimals, dtype=np.int64),
         }
     )
-    amounts = found.at
+    amounts = found
     codes = _codes(wb)
     n = len(codes)
     code_text = [c.row.code or "" for c in codes]
@@ -313,8 +319,8 @@ def check_schemas(wb: Workbook) -> list[Finding]:
     amount_frame, amounts, code_frame, codes = frames(wb)
     out: list[Finding] = []
     failed = _failures(s.amounts, amount_frame)
-    out.extend(_negative(wb, amounts[i]) for i in failed.get("VA103", []))
-    out.extend(_precision(wb, [amounts[i] for i in failed.get("VA104", [])]))
+    out.extend(_negative(wb, amounts.at(i)) for i in failed.get("VA103", []))
+    out.extend(_precision(wb, [amounts.at(i) for i in failed.get("VA104", [])]))
     failed = _failures(s.codes, code_frame)
     bad = set(failed.get("CD101", []))
     out.extend(_malformed(codes[i]) for i in sorted(bad))
