@@ -188,18 +188,17 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
         except Unavailable as why:
             ctx.skip(rule.info, why.table or table_key, why)
             continue
-        # a check on the current row alone: most rows hold exactly, see _holds_plainly
+        # a check on the current row (and its namesakes in other tables): most rows hold
+        # exactly, see _holds_plainly
         local = (
-            ctx.used is None and row_view is not None and all(ref.is_row_cell for ref in check.refs)
+            ctx.used is None
+            and row_view is not None
+            and all(ref.is_row_cell or ref.is_matched for ref in check.refs)
         )
         for column in columns:
+            plan = _plain_plan(ctx, check, row_view, column) if local and row_view else None
             for row in rows:
-                if (
-                    local
-                    and row is not None
-                    and row_view is not None
-                    and _holds_plainly(check, row, row_view, column, table)
-                ):
+                if plan is not None and row is not None and _holds_plainly(check, plan, row):
                     continue
                 try:
                     found = _instance(ctx, check, row, row_view, column, cross)
@@ -210,20 +209,46 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
                     ctx.judge(rule.info, found[0], found[1], check.relation, absent=found[2])
 
 
-def _holds_plainly(
-    check: Check, row: Row, sv: SectionView, column: str | None, table: Table
-) -> bool:
-    """True when `_instance` and `judge` would pass this row over without a word: every cell
-    the check names is printed and known, and the row is blank throughout or its figures
-    satisfy the relation exactly (one table, one unit). Anything else, False: the full path
-    then decides, and words it."""
-    values = row.values
-    printed = sv.section.columns
-    figures: list[Decimal | None] = []
+_Plain = list[tuple[SectionView, str, bool]]  # per reference: section, column, on the row
+
+
+def _plain_plan(
+    ctx: Context, check: Check, row_view: SectionView, column: str | None
+) -> _Plain | None:
+    """Where each reference of a check on the current row (or on its namesakes in other
+    tables) reads, when every table is readable and in one unit; else None."""
+    plan: _Plain = []
+    units: set[str] = set()
     for ref in check.refs:
+        if ref.is_row_cell:
+            sv, table = row_view, ctx.view.owner(row_view)
+        elif ref.is_matched and ref.table is not None:
+            try:
+                table = ctx.view.table(ref.table)
+                sv = ctx.view.section(table, ref.section)
+            except Unavailable:
+                return None
+        else:
+            return None
         col = ref.column or implicit_column(sv, column, table)
-        amount = values.get(col)
-        if amount is None or amount.unknown or col not in printed:
+        if col not in sv.section.columns:
+            return None
+        units.add(ctx.unit(table))
+        plan.append((sv, col, sv is row_view))
+    return plan if len(units) == 1 else None
+
+
+def _holds_plainly(check: Check, plan: _Plain, row: Row) -> bool:
+    """True when `_instance` and `judge` would pass this row over without a word: every cell
+    is printed and known, and blank throughout or its figures satisfy the relation exactly.
+    Anything else, False: the full path then decides, and words it."""
+    figures: list[Decimal | None] = []
+    for sv, col, own in plan:
+        found = row if own else sv.by_key.get(row.key)
+        if found is None:
+            return False
+        amount = found.values.get(col)
+        if amount is None or amount.unknown:
             return False
         figures.append(amount.value)
     if all(v is None for v in figures):
