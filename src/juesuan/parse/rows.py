@@ -113,7 +113,9 @@ def _amounts(ctx: RowContext, r: int, cols: list[MappedColumn], label: str) -> d
     return out
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_note(text: str) -> bool:
+    # asked of the first text of every row: the same labels, workbook after workbook
     return bool(_NOTE.match(unicodedata.normalize("NFKC", text).strip()))
 
 
@@ -241,14 +243,15 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
             continue
         # code format, dictionary and name: the schema layer (validators/schemas.py)
         level = CodeBook.level(code)
+        label = f"{code} {name}".strip()
         row = Row(
             code,
-            f"{code} {name}".strip(),
+            label,
             r,
             a1(r, label_c),
             code=code,
             level=level,
-            values=_amounts(ctx, r, cols, f"{code} {name}".strip()),
+            values=_amounts(ctx, r, cols, label),
         )
         _add_row(ctx, sec, row, seen)
     return sec

@@ -111,6 +111,9 @@ class TableSpec:
         return (self.title, *self.aliases)
 
 
+_LEVELS: dict[int, CodeLevel] = {3: "类", 5: "款", 7: "项"}
+
+
 @dataclass(frozen=True)
 class CodeBook:
     """A code dictionary: names by code, and the parents whose children are all listed."""
@@ -121,7 +124,7 @@ class CodeBook:
 
     @staticmethod
     def level(code: str) -> CodeLevel | None:
-        return {3: "类", 5: "款", 7: "项"}.get(len(code)) if code.isdigit() else None  # type: ignore[return-value]
+        return _LEVELS.get(len(code)) if code.isdigit() else None
 
     @staticmethod
     def parent(code: str) -> str:

@@ -229,7 +229,9 @@ def _codes(wb: Workbook) -> list[_CodeAt]:
     return out
 
 
+@functools.lru_cache(maxsize=8192)
 def _names_match(name: str, expected: str | None) -> bool:
+    # the same codes and names print in up to five tables
     return expected is None or bool(
         set(textnorm.label_keys(name)) & set(textnorm.label_keys(expected))
     )
