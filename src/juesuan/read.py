@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,19 +29,15 @@ def read_workbook(path: Path | str, *, limits: Limits | None = None) -> Workbook
 
 def tables_from_grids(path: Path, grids: list[Grid]) -> Workbook:
     """Grids from any source (a file, a live Excel workbook) → typed tables and findings."""
-    with _collector_paused():
-        return _tables_from_grids(path, grids)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The reader makes tens of thousands of small objects (an Amount per cell) and no
-    reference cycles: pausing the cycle collector meanwhile saves it from walking the whole
-    heap again and again as it grows (~15% of a 2,000-row workbook's read)."""
+    # The reader makes tens of thousands of small objects (an Amount per cell) and no
+    # reference cycles: pausing the cycle collector meanwhile saves it from walking the whole
+    # heap again and again as it grows (~15% of a 2,000-row workbook's read). A plain
+    # try/finally, not a contextmanager: InputProblem is frozen and contextlib would try to
+    # set its __traceback__ on the way out.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        return _tables_from_grids(path, grids)
     finally:
         if enabled:
             gc.enable()
