@@ -67,12 +67,13 @@ class Grid:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     self._merge_index[(r, c)] = m
-        self._width = max((len(r) for r in self.rows), default=0)
-        pad = (None,) * self._width
+        width = self._width = max((len(r) for r in self.rows), default=0)
+        pad = (None,) * width
         # blank strings read as None; short rows padded to the width
-        self._cells = [
-            (*(None if v == "" else v for v in row), *pad[len(row) :]) for row in self.rows
-        ]
+        cells = self._cells
+        for row in self.rows:
+            values = tuple(None if v == "" else v for v in row) if "" in row else tuple(row)
+            cells.append(values + pad[len(values) :] if len(values) < width else values)
 
     @property
     def height(self) -> int:
