@@ -159,7 +159,7 @@ def test_json_contract() -> None:
     finding = report["findings"][0]
     assert set(finding) == {
         "code", "name", "severity", "message", "table", "sheet", "cell", "row", "column",
-        "expected", "actual", "difference", "tolerance", "related", "fingerprint",
+        "expected", "actual", "difference", "tolerance", "related", "also", "fingerprint",
     }  # fmt: skip
     assert (finding["code"], finding["name"], finding["severity"]) == (
         "CD103",

@@ -141,11 +141,13 @@ def validate(
     if select or ignore:
         for report in reports:
             # why a file could not be read is always shown
+            # a finding that stands for several checks (Finding.also) is kept while any of
+            # its checks is wanted
             report.findings = [
                 f
                 for f in report.findings
                 if (report.unreadable and f.code.startswith("IN"))
-                or _wanted(f.code, select, ignore)
+                or any(_wanted(code, select, ignore) for code in f.codes)
             ]
             report.skipped = [s for s in report.skipped if _wanted(s.code, select, ignore)]
     if fmt == "json":

@@ -25,6 +25,8 @@ Relation = Literal["=", "<="]
 
 # Decimals every unit juesuan knows displays: 万元 and 元 are both printed to two places.
 UNIT_DECIMALS = 2
+# The units juesuan converts between, as powers of ten of one 元 (nine-tables.md §5).
+UNIT_EXPONENT = {"元": 0, "万元": 4}
 
 
 class Status(StrEnum):
