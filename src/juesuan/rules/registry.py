@@ -184,6 +184,8 @@ def _catalogue_rules() -> None:
 
 
 _catalogue_rules()
+# the codes juesuan ships; a bureau's rules (--rules) are added to RULES at run time
+BUILTIN: frozenset[str] = frozenset(RULES)
 
 
 def rule(code: str) -> Rule:

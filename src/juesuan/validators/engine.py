@@ -34,10 +34,11 @@ def _run(
     catalogues: tuple[str, ...],
     used: set[tuple[str, str]] | None = None,
     group: bool = False,
+    extra: tuple[IdentityRule, ...] = (),
 ) -> tuple[list[Finding], list[Skipped]]:
     ctx = Context(wb, used)
-    for name in catalogues:
-        for rule in load_rules(name):
+    for rules in (*(load_rules(name) for name in catalogues), extra):
+        for rule in rules:
             if isinstance(rule, IdentityRule):
                 run_identity(ctx, rule)
             elif isinstance(rule, HierarchyRule):
@@ -53,13 +54,16 @@ def _run(
     return findings, ctx.skips.entries()
 
 
-def check_identities(wb: Workbook, *, group: bool = True) -> tuple[list[Finding], list[Skipped]]:
+def check_identities(
+    wb: Workbook, *, group: bool = True, extra: tuple[IdentityRule, ...] = ()
+) -> tuple[list[Finding], list[Skipped]]:
     """Findings of every catalogue rule, within and across tables, and one Skipped entry per
     rule and table that could not be applied (missing or unreadable table, missing column or
     row, unknown cell). With `group` (the default, what users see) the checks one wrong cell
     breaks are reported as one finding at that cell (validators/rootcause.py); without it, one
-    finding per check, as rule-by-rule tests want them."""
-    return _run(wb, CATALOGUES, group=group)
+    finding per check, as rule-by-rule tests want them. `extra`: a bureau's own rules
+    (validators/extra.py), run after the catalogue."""
+    return _run(wb, CATALOGUES, group=group, extra=extra)
 
 
 def check_within(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:

@@ -15,6 +15,7 @@ from juesuan.validators.interval import (
     Relation,
     Status,
     Term,
+    Weight,
     compare,
 )
 from juesuan.validators.magnitude import FACTORS, Suspect
@@ -59,7 +60,7 @@ class SkipLog:
         return out
 
 
-def _term(cell: Cell, weight: int) -> Term:
+def _term(cell: Cell, weight: Weight) -> Term:
     a = cell.amount
     return Term(a.zero_if_blank, a.decimals, weight, exact=a.value is None)
 
@@ -78,7 +79,7 @@ def _converted(cell: Cell, shift: int) -> Cell:
 def _equation(
     found: Finding,
     total: Cell,
-    items: Sequence[tuple[int, Cell]],
+    items: Sequence[tuple[Weight, Cell]],
     shown: Sequence[Cell],
     relation: Relation,
 ) -> Equation:
@@ -158,7 +159,7 @@ class Context:
         return out, target, converted
 
     def _suspect(
-        self, found: Finding, total: Cell, items: Sequence[tuple[int, Cell]], relation: Relation
+        self, found: Finding, total: Cell, items: Sequence[tuple[Weight, Cell]], relation: Relation
     ) -> None:
         """Note which tables, scaled by 10⁴ or 10⁻⁴, would make this cross check hold. Only an
         equality between two non-zero sides is evidence of a factor: scaled down, any small
@@ -180,7 +181,7 @@ class Context:
         self,
         info: RuleInfo,
         total: Cell,
-        items: Sequence[tuple[int, Cell]],
+        items: Sequence[tuple[Weight, Cell]],
         relation: Relation,
         absent: Sequence[str] = (),
     ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from juesuan.tables import Row, Table
 from juesuan.validators.evaluate import Context
 from juesuan.validators.expr import Check, Ref
+from juesuan.validators.interval import Weight
 from juesuan.validators.rulebook import IdentityRule
 from juesuan.validators.view import Cell, SectionView, Unavailable, cell_of, implicit_column
 
@@ -96,7 +97,7 @@ def _resolve(
     return cells
 
 
-Instance = tuple[Cell, list[tuple[int, Cell]], list[str]]
+Instance = tuple[Cell, list[tuple[Weight, Cell]], list[str]]
 
 
 def _instance(
@@ -116,7 +117,7 @@ def _instance(
     if not totals:
         return None  # the current row's partner is not printed where the total is wanted
     total = totals[0]
-    items: list[tuple[int, Cell]] = []
+    items: list[tuple[Weight, Cell]] = []
     applies = False
     for weight, ref in check.items:
         cells = _resolve(ctx, ref, row, row_view, column, absent)

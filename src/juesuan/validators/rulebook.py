@@ -61,7 +61,8 @@ def _columns(raw: Any, code: str) -> Columns:
     raise CatalogueError(f'{code}: columns must be "*" or a list of column keys')
 
 
-def _identity(info: RuleInfo, raw: dict[str, Any], cross: bool) -> IdentityRule:
+def _identity(info: RuleInfo, raw: dict[str, Any], cross: bool | None) -> IdentityRule:
+    """`cross` None: one table or several, as the check says (a bureau's rule file)."""
     texts = raw.get("check")
     if isinstance(texts, str):
         texts = [texts]
@@ -75,6 +76,8 @@ def _identity(info: RuleInfo, raw: dict[str, Any], cross: bool) -> IdentityRule:
             tables.add(for_each.table)
         elif any(r.is_row_cell or r.is_matched for r in check.refs):
             raise CatalogueError(f"{info.code}: `row.` and `[row]` need for_each")
+        if cross is None:
+            continue
         if not cross and len(tables) != 1:
             raise CatalogueError(f"{info.code}: a within-table check names exactly one table")
         if cross and len(tables) < 2:
@@ -82,8 +85,8 @@ def _identity(info: RuleInfo, raw: dict[str, Any], cross: bool) -> IdentityRule:
     return IdentityRule(info, checks, for_each, _columns(raw.get("columns"), info.code))
 
 
-def _rule(raw: dict[str, Any], cross: bool = False) -> CatalogueRule:
-    info = RuleInfo(
+def _info(raw: dict[str, Any]) -> RuleInfo:
+    return RuleInfo(
         code=raw["code"],
         name=raw["name"],
         severity=Severity(raw["severity"]),
@@ -91,6 +94,15 @@ def _rule(raw: dict[str, Any], cross: bool = False) -> CatalogueRule:
         summary=raw["summary"],
         summary_en=raw["summary_en"],
     )
+
+
+def identity_rule(raw: dict[str, Any], cross: bool | None = None) -> IdentityRule:
+    """One identity [[rule]] (a bureau's rule file: validators/extra.py)."""
+    return _identity(_info(raw), raw, cross)
+
+
+def _rule(raw: dict[str, Any], cross: bool = False) -> CatalogueRule:
+    info = _info(raw)
     kind = raw.get("kind", "identity")
     if kind == "identity":
         return _identity(info, raw, cross)
