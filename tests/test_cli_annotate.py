@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 
-from conftest import SAMPLES, pdf_text
+from conftest import SAMPLES, juesuan, pdf_text
 
 DEFECT = SAMPLES / "defect_01_wrong_total.xlsx"
 
 
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "juesuan", *map(str, args)], capture_output=True, text=True
-    )
+cli = juesuan
 
 
 def sha(path: Path) -> str:

@@ -4,12 +4,11 @@ The CLI runs in a subprocess, as a bureau would run it."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import juesuan
 from juesuan.validate import validate_path
 from juesuan.validators.extra import ExtraRulesError, load_extra
 
@@ -19,13 +18,7 @@ EXAMPLE = ROOT / "docs" / "examples" / "本地规则示例.toml"
 T6 = "一般公共预算财政拨款基本支出决算表"
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "juesuan", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+run = juesuan
 
 
 def stricter(tmp_path: Path) -> Path:

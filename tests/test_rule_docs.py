@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import juesuan
 from juesuan.rules import RULES
 from juesuan.rules.docs import SECTIONS, all_docs, render_all, render_markdown
 
@@ -19,13 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFECT_01 = ROOT / "sample_workbooks" / "defect_01_wrong_total.xlsx"
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "juesuan", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+run = juesuan
 
 
 def codes_of(proc: subprocess.CompletedProcess[str]) -> list[str]:
