@@ -33,6 +33,9 @@ class IdentityRule:
     checks: tuple[Check, ...]
     for_each: Ref | None = None  # a row set: the check runs once per row, `row.X` is that row
     columns: Columns = None  # the check runs once per column; "*" = every amount column
+    # only the for_each rows the partner table (T1 in `T1.expenditure[row]`) does not print:
+    # the other direction of a per-row copy, without checking the shared rows twice
+    unmatched_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,12 @@ def _identity(info: RuleInfo, raw: dict[str, Any], cross: bool | None) -> Identi
             raise CatalogueError(f"{info.code}: a within-table check names exactly one table")
         if cross and len(tables) < 2:
             raise CatalogueError(f"{info.code}: a cross-table check names two tables or more")
-    return IdentityRule(info, checks, for_each, _columns(raw.get("columns"), info.code))
+    unmatched = raw.get("unmatched_only", False)
+    if not isinstance(unmatched, bool):
+        raise CatalogueError(f"{info.code}: unmatched_only is true or false")
+    if unmatched and not any(r.is_matched for c in checks for r in c.refs):
+        raise CatalogueError(f"{info.code}: unmatched_only needs a partner row like T1[row]")
+    return IdentityRule(info, checks, for_each, _columns(raw.get("columns"), info.code), unmatched)
 
 
 def _info(raw: dict[str, Any]) -> RuleInfo:
