@@ -92,3 +92,13 @@ def test_csv_one_line_per_finding() -> None:
     ]
     assert rows[0]["sheet"] == "支出决算表" and "SM121 支出决算表 C6" in rows[0]["message"]
     assert rows[0]["also"] == "SM121@支出决算表!C6"
+
+
+def test_the_sheet_says_which_checks_were_not_run(tmp_path: Path) -> None:
+    out = tmp_path / "d6.xlsx"
+    cli("validate", SAMPLES / "defect_06_missing_table.xlsx", "--annotate", out)
+    ws = openpyxl.load_workbook(out)["校验结果"]
+    rows = {r[0]: r[1] for r in ws.iter_rows(max_col=2, values_only=True) if r[0]}
+    assert rows["未执行的核对"] == (
+        "SM161、SM162、SM163、XT212、XT214：工作簿中没有「一般公共预算财政拨款基本支出决算表」，本项核对未执行"
+    )
