@@ -80,6 +80,7 @@ def parse_table(
         unit=meta.unit,
         year=meta.year,
         unit_name=meta.unit_name,
+        unit_cell=meta.unit_cell,
     )
     out = ParsedTable(table, unit_cell=meta.unit_cell)
     header = find_header(grid, spec, hit.row + 1, stop)

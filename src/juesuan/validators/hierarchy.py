@@ -16,6 +16,7 @@ from juesuan.rules import finding
 from juesuan.spec import CodeBook
 from juesuan.tables import Row, Table
 from juesuan.validators.evaluate import Context
+from juesuan.validators.interval import Weight
 from juesuan.validators.rulebook import HierarchyRule, OrphanRule
 from juesuan.validators.view import Cell, SectionView, Unavailable, cell_of, missing_column
 
@@ -63,7 +64,9 @@ def run_hierarchy(ctx: Context, rule: HierarchyRule) -> None:
                 continue
             try:
                 total = cell_of(table, sv, head, column)
-                items = [(1, c) for k in kids if (c := cell_of(table, sv, k, column)) is not None]
+                items: list[tuple[Weight, Cell]] = [
+                    (1, c) for k in kids if (c := cell_of(table, sv, k, column)) is not None
+                ]
             except Unavailable as why:
                 ctx.skip(info, rule.table, why)
                 continue
@@ -93,7 +96,7 @@ def _adds_up_plainly(head: Row, kids: list[Row], column: str) -> bool:
     return (total.value or Decimal(0)) == expected
 
 
-def _printed(total: Cell, items: list[tuple[int, Cell]]) -> bool:
+def _printed(total: Cell, items: list[tuple[Weight, Cell]]) -> bool:
     return total.amount.value is not None or any(c.amount.value is not None for _, c in items)
 
 
