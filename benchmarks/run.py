@@ -365,7 +365,8 @@ def render(results: dict[str, Any]) -> str:
     for name, r in (("typical", typical), ("large", large)):
         rows = max(r["rows_per_table"].values())
         t.add(
-            f"{name} ({r['cells']} cells, ≤{rows} rows/table)",
+            f"{name} ({r['cells']} cells, ≤{rows} rows/table; {r['findings']} findings, "
+            f"{r['skipped']} skipped)",
             f"read {r['read_ms']:.2f} ms | validate {r['validate_ms']:.2f} ms | ratio "
             f"{r['ratio']:.1f}× (CPU time {r['ratio_cpu']:.1f}×)",
             f"target ≤ {TARGETS['ratio_typical']:.0f}× {_verdict(r['ratio'] <= 4)}"
