@@ -233,7 +233,11 @@ def intake_available() -> bool:
 
 def watch(command: list[str]) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-c", _WATCH, *command], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _WATCH, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
     )
     result: dict[str, Any] = json.loads(done.stdout)
     return result
