@@ -10,11 +10,14 @@ workbooks.py, through juesuan's own template writer) into a temporary folder and
 1. read vs validate: the raw python-calamine read of all nine sheets and juesuan's in-process
    `validate_path` of the same file, measured alternately (read, validate, read, validate …)
    so that both see the same load from whatever else runs on the machine; the ratio is the
-   median of the per-pair ratios. Typical (~150 rows per table) and large (~2,000), with the
-   large/typical scaling, and where validate's time goes (stage by stage).
-2. intake: `juesuan intake DIR --out OUT --jobs N` over a batch of typical workbooks with 1 and
-   2 workers (annotated copies included): workbooks per second, and the peak resident memory
-   of every process of the run (the largest worker, and the command itself).
+   median of the per-pair ratios (wall time), next to the ratio of the median CPU times.
+   Typical (~150 rows per table) and large (~2,000), with the large/typical scaling, and where
+   validate's time goes (stage by stage, measured after the pairs).
+2. intake: `juesuan intake DIR --out OUT --jobs N` over n and 2n typical workbooks with 1 and
+   2 workers (annotated copies included): workbooks per second over the whole run, and the
+   steady-state rate from T(2n) − T(n) (start-up and imports cancel out); the peak resident
+   memory of every process of the run (the largest worker, and the command itself). Prints
+   "intake: not available" when the command does not exist.
 3. cold start: `juesuan --version` and one `juesuan validate` as new processes, and which heavy
    modules `--version` imports (none should be).
 
@@ -70,12 +73,6 @@ def raw_read(path: Path) -> int:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             cells += sum(len(r) for r in rows)
     return cells
-
-
-def timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def timed_both(fn: Callable[[], object]) -> tuple[float, float]:
