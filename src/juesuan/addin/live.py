@@ -1,0 +1,167 @@
+"""The open workbook, read through xlwings: grids for the core, and what an earlier run left.
+
+Values are read live, one range per sheet, so edits the accountant has not saved yet are
+checked. Merged ranges are not part of what every xlwings engine can report cheaply (the
+remote engine cannot read them at all; asking Excel cell by cell is slow), so they come from
+the last saved version of the file when there is one, and a merge is kept only where the live
+sheet still agrees with it (same top-left value, nothing typed into the rest of it). A workbook
+never saved has no merges: a header whose cells are merged may then be reported as
+unrecognised (documented in docs/addin.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from juesuan.io.annotate import SHEET_NAMES, _parse_previous, _Previous, _text
+from juesuan.io.grid import CellValue, Grid, Merge
+
+# The mark record the add-in keeps in hidden columns of its 校验结果 sheet: one row per marked
+# cell. Header names differ from the CLI's `juesuan:*` record (which holds XML styles).
+RECORD_HEADERS = (
+    "juesuan:mark-sheet",
+    "juesuan:mark-cell",
+    "juesuan:mark-fill",
+    "juesuan:mark-note",
+)
+UNKNOWN_FILL = "unknown"  # the engine could not say what fill the cell had
+NO_FILL = "none"
+
+
+@dataclass(frozen=True)
+class MarkRecord:
+    """What a cell marked by an earlier run looked like before, and whether the note is ours."""
+
+    fill: str  # "#RRGGBB", NO_FILL or UNKNOWN_FILL
+    note: bool
+
+
+@dataclass
+class Earlier:
+    """juesuan's result sheets found in the workbook, with what they carry over."""
+
+    sheets: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # fingerprint → 说明
+    marks: dict[tuple[str, str], MarkRecord] = field(default_factory=dict)  # (sheet, A1) →
+
+
+@dataclass
+class LiveBook:
+    grids: list[Grid]
+    earlier: Earlier
+
+
+def read_book(book: Any) -> LiveBook:
+    """Every worksheet but juesuan's own result sheets as a grid, and those sheets' content."""
+    saved = _saved_sheets(book)
+    grids: list[Grid] = []
+    earlier = Earlier()
+    for sheet in book.sheets:
+        rows = _values(sheet)
+        if sheet.name in SHEET_NAMES.values() or sheet.name.startswith(SHEET_NAMES["zh"]):
+            found = _Previous()
+            if _parse_previous(rows, found):  # recognised by its 指纹 header: ours
+                earlier.sheets.append(sheet.name)
+                for fp, note in found.notes.items():
+                    earlier.notes.setdefault(fp, note)
+                earlier.marks.update(_parse_record(rows))
+                continue
+        merged = _agreeing_merges(rows, saved.get(sheet.name))
+        grids.append(Grid(name=sheet.name, rows=rows, merged=merged, hidden=not sheet.visible))
+    return LiveBook(grids, earlier)
+
+
+def _values(sheet: Any) -> list[list[CellValue]]:
+    """The sheet from A1 to the last used cell (positions are absolute, as in file grids)."""
+    last = sheet.used_range.last_cell
+    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
+    rows = [[_cell(v) for v in row] for row in values]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _cell(value: Any) -> CellValue:
+    if isinstance(value, str):
+        return value if value != "" else None
+    if isinstance(value, bool | int | float | dt.date | dt.time | dt.timedelta) or value is None:
+        return value
+    return str(value)
+
+
+# ── merged ranges from the saved file ──────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class _SavedSheet:
+    rows: list[list[CellValue]]
+    merged: tuple[Merge, ...]
+
+
+def _saved_sheets(book: Any) -> dict[str, _SavedSheet]:
+    """Merged ranges and values of the file as last saved; {} when there is no such file."""
+    try:
+        path = Path(str(book.fullname))
+        if not path.is_file():
+            return {}
+    except (OSError, ValueError):
+        return {}
+    from juesuan.io.calamine_reader import read_grids
+    from juesuan.io.problems import InputProblem
+
+    try:
+        grids = read_grids(path)
+    except (InputProblem, OSError):
+        return {}
+    return {g.name: _SavedSheet(g.rows, g.merged) for g in grids if g.merged}
+
+
+def _agreeing_merges(rows: list[list[CellValue]], saved: _SavedSheet | None) -> tuple[Merge, ...]:
+    if saved is None:
+        return ()
+    kept = []
+    for merge in saved.merged:
+        r0, c0, r1, c1 = merge
+        if _at(rows, r0, c0) != _at(saved.rows, r0, c0):
+            continue
+        rest = (
+            _at(rows, r, c)
+            for r in range(r0, r1 + 1)
+            for c in range(c0, c1 + 1)
+            if (r, c) != (r0, c0)
+        )
+        if all(v is None for v in rest):
+            kept.append(merge)
+    return tuple(kept)
+
+
+def _at(rows: list[list[CellValue]], r: int, c: int) -> CellValue:
+    if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+        v = rows[r][c]
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        return None if v == "" else v
+    return None
+
+
+# ── the mark record ─────────────────────────────────────────────────────────────────────────
+
+
+def _parse_record(rows: list[list[CellValue]]) -> dict[tuple[str, str], MarkRecord]:
+    found: dict[tuple[str, str], MarkRecord] = {}
+    for r, row in enumerate(rows):
+        heads = [_text(v) for v in row]
+        if RECORD_HEADERS[0] not in heads:
+            continue
+        cols = [heads.index(h) if h in heads else None for h in RECORD_HEADERS]
+        for line in rows[r + 1 :]:
+            sheet, cell, fill, note = (
+                _text(line[c]) if c is not None and c < len(line) else "" for c in cols
+            )
+            if sheet and cell:
+                found[(sheet, cell.upper())] = MarkRecord(fill or UNKNOWN_FILL, note == "1")
+        break
+    return found

@@ -1,0 +1,137 @@
+"""Marks on the offending cells: a fill by severity and a note with the message.
+
+Re-clicking must leave no trace of the previous run and lose nothing of the accountant's own
+formatting. Every engine can write fills, but not every one can read them back (xlwings'
+remote engine cannot), so the fill a cell had before juesuan marked it is recorded in hidden
+columns of the 校验结果 sheet (`juesuan.addin.live.RECORD_HEADERS`) and given back on the next
+run. Where the fill could not be read it is recorded as unknown and the cell gets no fill back.
+A note is only ever added where the cell had none, and only juesuan's own notes are removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from juesuan.addin.live import NO_FILL, UNKNOWN_FILL, MarkRecord
+from juesuan.findings import Finding, Severity
+from juesuan.io.annotate import MARK_FILLS
+from juesuan.io.grid import parse_a1
+
+# "#RRGGBB" as xlwings writes it; the same colours as the annotated copy of the CLI.
+MARK_COLORS = {severity: "#" + argb[2:].upper() for severity, argb in MARK_FILLS.items()}
+_OURS = frozenset(MARK_COLORS.values())
+
+
+@dataclass
+class MarkResult:
+    records: dict[tuple[str, str], MarkRecord] = field(default_factory=dict)
+    marked: int = 0
+    restored: int = 0
+    skipped_notes: int = 0  # cells that already had a note of the accountant's
+
+
+def targets(findings: Iterable[Finding], sheets: set[str]) -> dict[tuple[str, str], list[Finding]]:
+    """(sheet, A1) → the findings placed there, worst first; only cells of existing sheets."""
+    found: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.sheet in sheets and f.cell and ":" not in f.cell:
+            found.setdefault((f.sheet, f.cell.replace("$", "").upper()), []).append(f)
+    for group in found.values():
+        group.sort(key=lambda f: f.severity.rank)
+    return found
+
+
+def apply_marks(
+    book: Any,
+    wanted: dict[tuple[str, str], list[Finding]],
+    earlier: dict[tuple[str, str], MarkRecord],
+    lang: str = "zh",
+) -> MarkResult:
+    """Give cells marked earlier their fill back, remove juesuan's notes, mark `wanted`."""
+    result = MarkResult()
+    sheets = {s.name: s for s in book.sheets}
+    for (sheet_name, a1), record in sorted(earlier.items(), key=_order):
+        sheet = sheets.get(sheet_name)
+        if sheet is None or parse_a1_safe(a1) is None:
+            continue
+        cell = sheet.range(a1)
+        if record.note and cell.note is not None:
+            cell.note.delete()
+        if (sheet_name, a1) in wanted:
+            continue  # marked again below; its original fill stays the recorded one
+        if _restore_fill(cell, record.fill):
+            result.restored += 1
+    for (sheet_name, a1), group in sorted(wanted.items(), key=_order):
+        cell = sheets[sheet_name].range(a1)
+        before = earlier.get((sheet_name, a1))
+        fill = before.fill if before is not None else _current_fill(cell)
+        cell.color = MARK_COLORS[group[0].severity]
+        ours = cell.note is None
+        if ours:
+            cell.add_note(_note_text(group, lang))
+        else:
+            result.skipped_notes += 1
+        result.records[(sheet_name, a1)] = MarkRecord(fill, ours)
+        result.marked += 1
+    return result
+
+
+def _order(item: tuple[tuple[str, str], object]) -> tuple[str, tuple[int, int]]:
+    (sheet, a1), _ = item
+    return sheet, parse_a1_safe(a1) or (0, 0)
+
+
+def parse_a1_safe(a1: str) -> tuple[int, int] | None:
+    if not a1 or not a1[0].isalpha() or not a1[-1].isdigit():
+        return None
+    return parse_a1(a1)
+
+
+def _current_fill(cell: Any) -> str:
+    """The cell's fill before marking: "#RRGGBB", NO_FILL, or UNKNOWN_FILL where the engine
+    cannot read formats (the remote engine raises NotImplementedError)."""
+    try:
+        color = cell.color
+    except NotImplementedError:
+        return UNKNOWN_FILL
+    if color is None:
+        return NO_FILL
+    hexed = _hex(color)
+    # A mark without a record (the 校验结果 sheet was deleted): it was juesuan's, not the user's.
+    return NO_FILL if hexed in _OURS else hexed
+
+
+def _restore_fill(cell: Any, fill: str) -> bool:
+    """Give the cell its recorded fill back, unless it no longer shows a juesuan mark (the
+    accountant recoloured it since). Where formats cannot be read the mark is assumed."""
+    try:
+        now = cell.color
+    except NotImplementedError:
+        now = ...
+    if now is not ... and (now is None or _hex(now) not in _OURS):
+        return False
+    cell.color = None if fill in (NO_FILL, UNKNOWN_FILL) else fill
+    return True
+
+
+def _hex(color: Any) -> str:
+    if isinstance(color, str):
+        return color.upper() if color.startswith("#") else "#" + color.upper()
+    r, g, b = color
+    return f"#{int(r):02X}{int(g):02X}{int(b):02X}"
+
+
+def _note_text(group: list[Finding], lang: str) -> str:
+    """The note: every message placed on the cell, worst first, with its rule code."""
+    lines = []
+    for f in group:
+        severity = f.severity.value if lang == "en" else f.severity.zh
+        lines.append(f"[{severity} {f.code}] {f.text(lang)}")
+    header = "juesuan：" if lang != "en" else "juesuan: "
+    return header + "\n".join(lines)
+
+
+def severity_of(group: list[Finding]) -> Severity:
+    return group[0].severity
