@@ -10,7 +10,6 @@ Excel would, so the result can be opened by LibreOffice. openpyxl only ever writ
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,6 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 
 def payload(path: Path) -> dict[str, Any]:
@@ -163,12 +160,9 @@ def _apply(cell: Any, func: str, args: list[Any], action: dict[str, Any]) -> Non
         cell.comment = None
     elif func == "setFontProperty":
         name, value = args
-        font = cell.font.copy()
         if name == "color":
-            font = Font(**{**_font_kw(font), "color": "FF" + value[1:]})
-        else:
-            font = Font(**{**_font_kw(font), name: value})
-        cell.font = font
+            value = "FF" + value[1:]
+        cell.font = Font(**{**_font_kw(cell.font), name: value})
     elif func in ("setHorizontalAlignment", "setVerticalAlignment", "setWrapText"):
         key = {
             "setHorizontalAlignment": "horizontal",

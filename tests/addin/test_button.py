@@ -1,0 +1,280 @@
+"""The 校验 button, run unchanged on xlwings' remote engine with payloads of real sample files.
+
+Each test reads what `main()` did from the recorded actions; re-runs work on the state the
+first run left, replayed onto a copy of the file (what Excel would hold after the click).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from tests.addin.actions import Run, column, header_value, run
+from tests.addin.remote import replay
+from tests.conftest import SAMPLES
+
+from juesuan.addin.live import RECORD_HEADERS
+from juesuan.addin.marks import MARK_COLORS
+from juesuan.findings import Severity
+from juesuan.validate import validate_path
+
+RESULT = "校验结果"
+ERROR, WARNING, NOTICE = (MARK_COLORS[s] for s in Severity)
+
+
+def copy(name: str, tmp_path: Path, as_name: str | None = None) -> Path:
+    dst = tmp_path / (as_name or name)
+    shutil.copyfile(SAMPLES / name, dst)
+    return dst
+
+
+def after(first: Run, src: Path, tmp_path: Path, name: str = "after.xlsx") -> Path:
+    """The workbook as Excel holds it after `first`: its actions replayed onto a copy."""
+    dst = tmp_path / name
+    replay(first.actions, src, dst)
+    return dst
+
+
+def edit(path: Path, sheet: str, cell: str, value: object) -> None:
+    """The accountant types into the workbook (a test copy: openpyxl is fine here)."""
+    wb = openpyxl.load_workbook(path)
+    wb[sheet][cell] = value
+    wb.save(path)
+
+
+def note_cell(path: Path, fingerprint: str) -> str:
+    """The 说明 cell of the finding with `fingerprint` in the 校验结果 sheet of `path`."""
+    ws = openpyxl.load_workbook(path)[RESULT]
+    rows = list(ws.iter_rows())
+    top = next(i for i, row in enumerate(rows) if any(c.value == "指纹" for c in row))
+    heads = [c.value for c in rows[top]]
+    fp_col, note_col = heads.index("指纹"), heads.index("说明")
+    for row in rows[top + 1 :]:
+        if row[fp_col].value == fingerprint:
+            return str(row[note_col].coordinate)
+    raise AssertionError(f"no row for {fingerprint}")
+
+
+# ── one click ───────────────────────────────────────────────────────────────────────────────
+
+
+def test_first_click_writes_the_sheet_links_fills_and_notes(tmp_path: Path) -> None:
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+    report = validate_path(src)  # the CLI's result on the same file
+    done = run(src)
+
+    added = done.of("addSheet")
+    assert [d.args[1] for d in added] == [RESULT]
+    assert added[0].args[0] == len(done.names)  # appended after the last sheet
+    values = done.sheet_values(RESULT)
+    assert values[0][0] == "部门决算校验结果"
+    assert header_value(values, "错误") == 2
+    assert header_value(values, "提示") == 2
+    assert header_value(values, "结论") == "未通过"
+    assert column(values, "规则")[:4] == ["SM121", "SM122", "SM103", "SM104"]
+    assert column(values, "指纹")[:4] == [f.fingerprint for f in report.sorted_findings()]
+    assert column(values, "单元格")[:2] == [
+        '=HYPERLINK("#\'支出决算表\'!C6","支出决算表!C6")',
+        '=HYPERLINK("#\'支出决算表\'!E6","支出决算表!E6")',
+    ]
+    # fills and notes on exactly the offending cells, by severity
+    data = {k: v for k, v in done.fills().items() if k[0] != RESULT}
+    assert data == {
+        ("支出决算表", "C6"): ERROR,
+        ("支出决算表", "E6"): ERROR,
+        ("收入支出决算总表", "B17"): NOTICE,
+        ("收入支出决算总表", "D17"): NOTICE,
+    }
+    notes = done.notes()
+    assert set(notes) == set(data)
+    assert "SM121" in notes[("支出决算表", "C6")] and "573.85" in notes[("支出决算表", "C6")]
+    # the sheet is shown and the user told the counts
+    assert done.of("activateSheet")[-1].sheet == RESULT
+    assert done.alerts == [
+        "发现 2 个错误、0 个警告、2 个提示。\n有问题的单元格已标色并加批注，逐条说明见「校验结果」工作表。"
+    ]
+
+
+def test_the_add_in_finds_what_the_cli_finds_on_every_sample(tmp_path: Path) -> None:
+    for name in sorted(p.name for p in SAMPLES.glob("*.xlsx")):
+        if name.startswith("defect_09"):
+            continue  # formulas without values: Excel computes them, a file reader cannot
+        src = copy(name, tmp_path)
+        done = run(src)
+        values = done.sheet_values(RESULT)
+        expected = [f.fingerprint for f in validate_path(src).sorted_findings()]
+        assert [v for v in column(values, "指纹") if v] == expected, name
+
+
+def test_a_clean_workbook_says_no_problems(tmp_path: Path) -> None:
+    src = copy("sample_2023.xlsx", tmp_path, "clean.xlsx")
+    edit(src, "收入支出决算总表", "B17", 580.94)  # the seed text's own rounding, made exact
+    edit(src, "收入支出决算总表", "D17", 580.94)
+    done = run(src)
+    values = done.sheet_values(RESULT)
+    assert column(values, "问题说明")[0] == "未发现问题"
+    assert header_value(values, "结论") == "通过"
+    assert not [k for k in done.fills() if k[0] != RESULT]
+    assert not done.notes()
+    assert done.alerts == ["未发现问题。\n结果见「校验结果」工作表。"]
+
+
+def test_no_tables_changes_nothing_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "购物清单.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["品名", "数量"])
+    ws.append(["苹果", 3])
+    wb.save(path)
+    done = run(path)
+    assert [d.func for d in done.done] == ["alert"]
+    assert "没有找到任何一张部门决算公开表" in done.alerts[0]
+    assert "工作簿没有任何改动" in done.alerts[0]
+
+
+def test_an_accountants_own_note_is_left_alone(tmp_path: Path) -> None:
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+
+    def own_note(data: dict[str, object]) -> None:
+        sheets = data["sheets"]
+        assert isinstance(sheets, list)
+        sheet = next(s for s in sheets if s["name"] == "支出决算表")
+        sheet["notes"].append({"address": "$C$6"})
+
+    done = run(src, edit=own_note)
+    assert ("支出决算表", "C6") not in done.notes()
+    assert ("支出决算表", "C6") not in done.deleted_notes()
+    assert done.fills()[("支出决算表", "C6")] == ERROR  # still marked
+    values = done.sheet_values(RESULT)
+    marks = dict(
+        zip(column(values, RECORD_HEADERS[1]), column(values, RECORD_HEADERS[3]), strict=True)
+    )
+    assert marks["C6"] == "'0" and marks["E6"] == "'1"  # the note on C6 is not ours
+
+
+def test_a_python_error_becomes_a_short_message_with_the_log_file(tmp_path: Path) -> None:
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+
+    def broken(data: dict[str, object]) -> None:
+        sheets = data["sheets"]
+        assert isinstance(sheets, list)
+        sheets[2]["values"] = None  # a client sending nonsense: the engine fails inside main()
+
+    done = run(src, edit=broken)
+    [message] = done.alerts
+    assert message.startswith("校验没有完成：")
+    log = tmp_path / "logs" / "addin.log"
+    assert str(log) in message
+    assert "Traceback" not in message
+    assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+# ── clicking again ──────────────────────────────────────────────────────────────────────────
+
+
+def test_second_click_replaces_the_sheet_and_keeps_the_marks_current(tmp_path: Path) -> None:
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+    first = run(src)
+    state = after(first, src, tmp_path)
+    edit(state, "支出决算表", "E6", 184.48)  # the accountant fixes the 项目支出 total
+
+    second = run(state)
+    deleted = second.of("sheetDelete")
+    assert [d.sheet for d in deleted] == [RESULT]
+    assert [d.args[1] for d in second.of("addSheet")] == [RESULT]
+    fills = second.fills()
+    # both errors are gone: their cells get their fill back (unknown to this engine: none)
+    assert fills[("支出决算表", "C6")] is None
+    assert fills[("支出决算表", "E6")] is None
+    assert {("支出决算表", "C6"), ("支出决算表", "E6")} <= second.deleted_notes()
+    # the notices stay marked, with fresh notes
+    assert fills[("收入支出决算总表", "B17")] == NOTICE
+    assert ("收入支出决算总表", "B17") in second.notes()
+    values = second.sheet_values(RESULT)
+    assert header_value(values, "错误") == 0
+    assert header_value(values, "结论") == "通过"
+    assert column(values, RECORD_HEADERS[1])[:2] == ["B17", "D17"]
+
+    # the third state, replayed and validated by the CLI: no juesuan mark left on C6/E6
+    final = after(second, state, tmp_path, "final.xlsx")
+    ws = openpyxl.load_workbook(final)["支出决算表"]
+    for ref in ("C6", "E6"):
+        assert ws[ref].fill.fill_type is None, ref
+        assert ws[ref].comment is None, ref
+    assert openpyxl.load_workbook(final).sheetnames.count(RESULT) == 1
+
+
+def test_second_click_gives_back_a_recorded_original_fill(tmp_path: Path) -> None:
+    """Desktop Excel can read fills: a run there records the cell's own colour. The restore
+    path reads that record from the sheet's values, which the remote engine can do."""
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+    first = run(src)
+    state = after(first, src, tmp_path)
+    wb = openpyxl.load_workbook(state)
+    ws = wb[RESULT]
+    row = next(r for r in ws.iter_rows() if any(c.value == "E6" for c in r))
+    fill_col = next(c.column for c in ws[13] if c.value == RECORD_HEADERS[2])
+    ws.cell(row=row[0].row, column=fill_col).value = "#FFFF00"  # the accountant's yellow
+    wb["支出决算表"]["E6"] = 184.48
+    wb.save(state)
+
+    second = run(state)
+    assert second.fills()[("支出决算表", "E6")] == "#FFFF00"
+    assert second.fills()[("支出决算表", "C6")] is None
+
+
+def test_explanations_survive_a_rerun_by_fingerprint(tmp_path: Path) -> None:
+    src = copy("defect_05_code_name_mismatch.xlsx", tmp_path)
+    first = run(src)
+    assert first.fills()[("支出决算表", "B10")] == WARNING
+    state = after(first, src, tmp_path)
+    findings = {f.code: f for f in validate_path(src).findings}
+    edit(state, RESULT, note_cell(state, findings["CD103"].fingerprint), "科目名称按财政部口径")
+    edit(state, RESULT, note_cell(state, findings["SM103"].fingerprint), "原文尾差")
+
+    second = run(state)
+    values = second.sheet_values(RESULT)
+    notes = dict(zip(column(values, "指纹"), column(values, "说明"), strict=True))
+    assert notes[findings["CD103"].fingerprint] == "科目名称按财政部口径"
+    assert notes[findings["SM103"].fingerprint] == "原文尾差"
+    levels = dict(zip(column(values, "指纹"), column(values, "级别"), strict=True))
+    assert levels[findings["CD103"].fingerprint] == "已说明"  # an explained warning
+    assert levels[findings["SM103"].fingerprint] == "提示"
+    assert header_value(values, "警告") == 0
+    assert header_value(values, "已说明的警告") == 1
+    assert second.alerts[0].startswith("发现 0 个错误、0 个警告、2 个提示（另有 1 个警告已说明）")
+
+
+def test_an_explained_error_stays_an_error(tmp_path: Path) -> None:
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+    first = run(src)
+    state = after(first, src, tmp_path)
+    fp = next(f.fingerprint for f in validate_path(src).findings if f.code == "SM121")
+    edit(state, RESULT, note_cell(state, fp), "上级要求如此填列")
+
+    second = run(state)
+    values = second.sheet_values(RESULT)
+    row = column(values, "指纹").index(fp)
+    assert column(values, "说明")[row] == "上级要求如此填列"
+    assert column(values, "级别")[row] == "错误"
+    assert header_value(values, "错误") == 2
+    assert second.fills()[("支出决算表", "C6")] == ERROR
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86 123", "2023-12-31", "0012", "1e5"])
+def test_text_that_excel_would_convert_is_written_as_text(tmp_path: Path, text: str) -> None:
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+    first = run(src)
+    state = after(first, src, tmp_path)
+    fp = next(f.fingerprint for f in validate_path(src).findings if f.code == "SM121")
+    edit(state, RESULT, note_cell(state, fp), text)
+    wb = openpyxl.load_workbook(state)
+    wb[RESULT][note_cell(state, fp)].data_type = "s"  # typed as text, as Excel keeps it
+    wb.save(state)
+
+    values = run(state).sheet_values(RESULT)
+    row = column(values, "指纹").index(fp)
+    assert column(values, "说明")[row] == "'" + text
