@@ -16,7 +16,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 
@@ -182,6 +182,10 @@ def _apply(cell: Any, func: str, args: list[Any], action: dict[str, Any]) -> Non
         ws.column_dimensions[get_column_letter(cell.column)].width = args[0]
     elif func == "setColumnHidden":
         ws.column_dimensions[get_column_letter(cell.column)].hidden = bool(args[0])
+    elif func == "setBorderProperty":
+        if args[1] == "line_style":  # every side of every cell: close enough for a picture
+            side = Side(style="thin", color="FFBFBFBF")
+            cell.border = Border(left=side, right=side, top=side, bottom=side)
     elif func == "setRowHeight":
         ws.row_dimensions[cell.row].height = args[0]
     else:

@@ -16,7 +16,7 @@ from tests.addin.remote import replay
 from tests.conftest import SAMPLES
 
 from juesuan.addin.live import RECORD_HEADERS
-from juesuan.addin.marks import MARK_COLORS
+from juesuan.addin.marks import EXPLAINED_COLOR, MARK_COLORS
 from juesuan.findings import Severity
 from juesuan.validate import validate_path
 
@@ -246,6 +246,7 @@ def test_explanations_survive_a_rerun_by_fingerprint(tmp_path: Path) -> None:
     assert header_value(values, "警告") == 0
     assert header_value(values, "已说明的警告") == 1
     assert second.alerts[0].startswith("发现 0 个错误、0 个警告、2 个提示（另有 1 个警告已说明）")
+    assert second.fills()[("支出决算表", "B10")] == EXPLAINED_COLOR
 
 
 def test_an_explained_error_stays_an_error(tmp_path: Path) -> None:

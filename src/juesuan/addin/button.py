@@ -77,7 +77,7 @@ def validate_book(book: Any, *, lang: str = "zh", now: datetime | None = None) -
     """Steps 1–5 without the message box. Raises on bugs (the caller logs them)."""
     from juesuan.addin.live import read_book
     from juesuan.addin.marks import apply_marks, targets
-    from juesuan.addin.result_sheet import write_result_sheet
+    from juesuan.addin.result_sheet import explained_warnings, write_result_sheet
     from juesuan.io.problems import InputProblem
     from juesuan.read import tables_from_grids
     from juesuan.validate import report_for
@@ -92,7 +92,8 @@ def validate_book(book: Any, *, lang: str = "zh", now: datetime | None = None) -
     for old in live.earlier.sheets:
         book.sheets[old].delete()
     wanted = targets(report.findings, {g.name for g in live.grids})
-    marks = apply_marks(book, wanted, live.earlier.marks, lang)
+    explained = frozenset(explained_warnings(report, live.earlier.notes))
+    marks = apply_marks(book, wanted, live.earlier.marks, explained, lang)
     written = write_result_sheet(
         book, report, live.earlier.notes, marks.records, lang=lang, now=now
     )

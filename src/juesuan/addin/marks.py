@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from juesuan.addin.live import NO_FILL, UNKNOWN_FILL, MarkRecord
-from juesuan.findings import Finding, Severity
+from juesuan.findings import Finding
 from juesuan.io.annotate import MARK_FILLS
 from juesuan.io.grid import parse_a1
 
 # "#RRGGBB" as xlwings writes it; the same colours as the annotated copy of the CLI.
 MARK_COLORS = {severity: "#" + argb[2:].upper() for severity, argb in MARK_FILLS.items()}
-_OURS = frozenset(MARK_COLORS.values())
+# A cell whose only warnings the accountant has explained: done with, but still findable.
+EXPLAINED_COLOR = "#E2EFDA"
+_OURS = frozenset([*MARK_COLORS.values(), EXPLAINED_COLOR])
 
 
 @dataclass
@@ -47,6 +49,7 @@ def apply_marks(
     book: Any,
     wanted: dict[tuple[str, str], list[Finding]],
     earlier: dict[tuple[str, str], MarkRecord],
+    explained: frozenset[str] = frozenset(),
     lang: str = "zh",
 ) -> MarkResult:
     """Give cells marked earlier their fill back, remove juesuan's notes, mark `wanted`."""
@@ -67,7 +70,7 @@ def apply_marks(
         cell = sheets[sheet_name].range(a1)
         before = earlier.get((sheet_name, a1))
         fill = before.fill if before is not None else _current_fill(cell)
-        cell.color = MARK_COLORS[group[0].severity]
+        cell.color = mark_color(group, explained)
         ours = cell.note is None
         if ours:
             cell.add_note(_note_text(group, lang))
@@ -133,5 +136,7 @@ def _note_text(group: list[Finding], lang: str) -> str:
     return header + "\n".join(lines)
 
 
-def severity_of(group: list[Finding]) -> Severity:
-    return group[0].severity
+def mark_color(group: list[Finding], explained: frozenset[str]) -> str:
+    """By the worst finding still open on the cell; explained warnings no longer count."""
+    open_ = [f for f in group if f.fingerprint not in explained]
+    return MARK_COLORS[open_[0].severity] if open_ else EXPLAINED_COLOR

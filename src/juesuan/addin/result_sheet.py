@@ -17,7 +17,7 @@ number of round trips to Excel stays small.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -26,6 +26,7 @@ from juesuan.addin.live import RECORD_HEADERS, MarkRecord
 from juesuan.findings import Report, Severity
 from juesuan.io.annotate import (
     _COLUMNS,
+    _GRID,
     _LOOKS,
     _RECORD_COL,
     SHEET_NAMES,
@@ -38,7 +39,7 @@ from juesuan.io.annotate import (
 )
 
 EXPLAINED = {"zh": "已说明", "en": "Explained"}
-_EXPLAINED_LOOK = _Look(bold=True, color="FF00703C", fill="FFE2EFDA", border=True, halign="center")
+_EXPLAINED_LOOK = replace(_LOOKS["sev:warning"], color="FF00703C", fill="FFE2EFDA")
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,8 @@ def _format(sheet: Any, layout: _Layout, cells: list[list[_Cell | None]]) -> Non
     for (r0, r1, c), key in _runs(cells):
         if key != "plain":
             _apply(sheet.range((r0 + 1, c + 1), (r1 + 1, c + 1)), _look(key))
+    table = sheet.range((layout.header_row + 1, 1), (layout.last_row + 1, len(_COLUMNS) - 1))
+    table.borders.set("all", line_style="continuous", color="#" + _GRID[2:])
     for r, height in sorted(layout.heights.items()):
         sheet.range((r + 1, 1)).row_height = height
     sheet.freeze_panes.freeze_at(f"1:{layout.header_row + 1}")
