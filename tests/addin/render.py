@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 from tests.addin.actions import Run, run
 from tests.addin.remote import replay
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, convert_to_pdf
 
 RESULT = "校验结果"
 DATA = "支出决算表"
@@ -65,26 +65,6 @@ def printable(path: Path) -> Path:
     return out
 
 
-def to_pdf(path: Path, soffice: str = "soffice") -> Path:
-    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(path.parent),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    return path.with_suffix(".pdf")
-
-
 def page_of(pdf: Path, words: str) -> int:
     """The first page whose text starts with `words` (the sheet's title)."""
     n = 1
@@ -117,7 +97,8 @@ def main(target: Path) -> None:
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # the remote engine, tests only
     with tempfile.TemporaryDirectory() as tmp:
         final, _ = scenario(Path(tmp))
-        pdf = to_pdf(printable(final))
+        printed = printable(final)
+        pdf = convert_to_pdf("soffice", Path(tmp) / "lo-profile", printed, printed.parent)
         target.mkdir(parents=True, exist_ok=True)
         png(pdf, page_of(pdf, "部门决算校验结果"), target / "addin_result.png", (70, 95, 1070, 385))
         png(pdf, page_of(pdf, DATA), target / "addin_marks.png", (35, 60, 1215, 500))
