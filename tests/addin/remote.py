@@ -92,6 +92,8 @@ def replay(actions: list[dict[str, Any]], src: Path, dst: Path) -> list[str]:
         if func == "alert":
             alerts.append(args[0])
             continue
+        if func == "setScreenUpdating":  # no trace in the file
+            continue
         if func == "addSheet":
             wb.create_sheet(args[1], args[0])
             continue

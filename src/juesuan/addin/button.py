@@ -77,7 +77,11 @@ def validate_book(book: Any, *, lang: str = "zh", now: datetime | None = None) -
     """Steps 1–5 without the message box. Raises on bugs (the caller logs them)."""
     from juesuan.addin.live import read_book
     from juesuan.addin.marks import apply_marks, targets
-    from juesuan.addin.result_sheet import explained_warnings, write_result_sheet
+    from juesuan.addin.result_sheet import (
+        add_result_sheet,
+        explained_warnings,
+        write_result_sheet,
+    )
     from juesuan.io.problems import InputProblem
     from juesuan.read import tables_from_grids
     from juesuan.validate import report_for
@@ -89,14 +93,19 @@ def validate_book(book: Any, *, lang: str = "zh", now: datetime | None = None) -
     except InputProblem as problem:  # no 决算 tables (or an empty workbook): change nothing
         return Outcome(f"{problem.zh}。\n工作簿没有任何改动。")
     report = report_for(wb, name)
-    for old in live.earlier.sheets:
-        book.sheets[old].delete()
     wanted = targets(report.findings, {g.name for g in live.grids})
     explained = frozenset(explained_warnings(report, live.earlier.notes))
-    marks = apply_marks(book, wanted, live.earlier.marks, explained, lang)
-    written = write_result_sheet(
-        book, report, live.earlier.notes, marks.records, lang=lang, now=now
-    )
+    book.app.screen_updating = False  # one repaint at the end, not one per cell
+    try:
+        for old in live.earlier.sheets:
+            book.sheets[old].delete()
+        sheet = add_result_sheet(book, lang)
+        marks = apply_marks(book, wanted, live.earlier.marks, explained, lang)
+        written = write_result_sheet(
+            sheet, report, live.earlier.notes, marks.records, lang=lang, now=now
+        )
+    finally:
+        book.app.screen_updating = True
     return Outcome(
         summary(report, written.explained, written.sheet),
         report,

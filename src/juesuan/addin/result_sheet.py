@@ -50,8 +50,17 @@ class Written:
     carried: int  # explanations carried over (warnings, errors and notices)
 
 
+def add_result_sheet(book: Any, lang: str = "zh") -> Any:
+    """The new, empty 校验结果 sheet after the last one. Added before any cell is marked: a
+    workbook whose structure is protected fails here, with nothing changed yet."""
+    name = _free_name(
+        SHEET_NAMES.get(lang, SHEET_NAMES["zh"]), frozenset(s.name for s in book.sheets)
+    )
+    return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+
+
 def write_result_sheet(
-    book: Any,
+    sheet: Any,
     report: Report,
     notes: dict[str, str],
     records: dict[tuple[str, str], MarkRecord],
@@ -60,12 +69,9 @@ def write_result_sheet(
     now: datetime | None = None,
 ) -> Written:
     now = now or datetime.now().astimezone()
-    sheets = frozenset(s.name for s in book.sheets)
-    layout = _layout(report, lang, now, notes, sheets)
+    layout = _layout(report, lang, now, notes, frozenset(s.name for s in sheet.book.sheets))
     explained = explained_warnings(report, layout.carried)
     _mark_explained(layout, explained, lang)
-    name = _free_name(SHEET_NAMES.get(lang, SHEET_NAMES["zh"]), sheets)
-    sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
     cells = [list(row) for row in layout.rows]
     _add_record(cells, layout.header_row, records)
     width = max(len(row) for row in cells)
@@ -74,7 +80,7 @@ def write_result_sheet(
     ]
     _format(sheet, layout, cells)
     sheet.activate()
-    return Written(name, len(report.findings), len(explained), len(layout.carried))
+    return Written(sheet.name, len(report.findings), len(explained), len(layout.carried))
 
 
 def explained_warnings(report: Report, carried: dict[str, str]) -> set[str]:
