@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -82,3 +83,30 @@ def test_a_workbook_never_saved_has_values_but_no_merges() -> None:
     live = read_book(_book(SAMPLES / "sample_2023.xlsx", unsaved))
     assert all(g.merged == () for g in live.grids)
     assert _norm(live.grids[0].rows) == _norm(read_grids(SAMPLES / "sample_2023.xlsx")[0].rows)
+
+
+def test_a_used_range_inflated_to_the_sheet_bottom_is_read_only_up_to_the_limit(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from juesuan.io.package_scan import Limits
+
+    limit = Limits().max_rows
+
+    def formatted_to_the_bottom(data: dict[str, object]) -> None:
+        sheets = data["sheets"]
+        assert isinstance(sheets, list)
+        values = sheets[0]["values"]
+        width = len(values[0])
+        values.extend([""] * width for _ in range(limit + 1000 - len(values)))
+        values[-1][0] = "x"  # Excel's used range reaches the last formatted row
+
+    log = logging.getLogger("juesuan.addin")  # it does not propagate: the add-in owns its log
+    log.addHandler(caplog.handler)
+    try:
+        live = read_book(_book(SAMPLES / "sample_2023.xlsx", formatted_to_the_bottom))
+    finally:
+        log.removeHandler(caplog.handler)
+    first = live.grids[0]
+    assert len(first.rows) < limit  # read up to the limit, trailing blanks dropped
+    assert _norm(first.rows) == _norm(read_grids(SAMPLES / "sample_2023.xlsx")[0].rows)
+    assert f"只读取前 {limit} 行" in caplog.text

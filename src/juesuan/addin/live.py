@@ -12,12 +12,17 @@ unrecognised (documented in docs/addin.md).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from juesuan.io.annotate import SHEET_NAMES, _parse_previous, _Previous, _text
 from juesuan.io.grid import CellValue, Grid, Merge
+from juesuan.io.package_scan import Limits
+
+_LIMITS = Limits()
+_MAX_COLUMNS = 1_000  # a 决算 table has about ten
 
 # The mark record the add-in keeps in hidden columns of its 校验结果 sheet: one row per marked
 # cell. Header names differ from the CLI's `juesuan:*` record (which holds XML styles).
@@ -75,9 +80,23 @@ def read_book(book: Any) -> LiveBook:
 
 
 def _values(sheet: Any) -> list[list[CellValue]]:
-    """The sheet from A1 to the last used cell (positions are absolute, as in file grids)."""
+    """The sheet from A1 to the last used cell (positions are absolute, as in file grids).
+
+    Excel's used range can reach row 1,048,576 when formatting was applied to whole columns;
+    reading is capped at the file reader's limits (the tables sit near the top anyway)."""
     last = sheet.used_range.last_cell
-    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
+    columns = min(last.column, _MAX_COLUMNS)
+    rows = min(last.row, _LIMITS.max_rows, max(1, _LIMITS.max_cells // columns))
+    if (rows, columns) != (last.row, last.column):
+        logging.getLogger("juesuan.addin").warning(
+            "工作表「%s」的已用区域为 %d 行 × %d 列，只读取前 %d 行 × %d 列",
+            sheet.name,
+            last.row,
+            last.column,
+            rows,
+            columns,
+        )
+    values = sheet.range((1, 1), (rows, columns)).options(ndim=2, err_to_str=True).value
     rows = [[_cell(v) for v in row] for row in values]
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
