@@ -16,6 +16,7 @@ number of round trips to Excel stays small.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -178,7 +179,27 @@ def _format(sheet: Any, layout: _Layout, cells: list[list[_Cell | None]]) -> Non
     table.borders.set("all", line_style="continuous", color="#" + _GRID[2:])
     for r, height in sorted(layout.heights.items()):
         sheet.range((r + 1, 1)).row_height = height
-    sheet.freeze_panes.freeze_at(f"1:{layout.header_row + 1}")
+    _freeze(sheet, layout.header_row + 1)
+
+
+def _freeze(sheet: Any, rows: int) -> None:
+    """Keep the header block and the table header in view. xlwings 0.37 implements freeze
+    panes only in its remote engine; on Windows the window's own COM properties do it. It is
+    cosmetic: where neither works (macOS) the sheet simply scrolls."""
+    try:
+        sheet.freeze_panes.freeze_at(f"1:{rows}")
+        return
+    except NotImplementedError:
+        pass
+    try:
+        sheet.activate()
+        window = sheet.book.app.api.ActiveWindow
+        window.FreezePanes = False
+        window.SplitColumn = 0
+        window.SplitRow = rows
+        window.FreezePanes = True
+    except Exception:  # any engine error here only costs the frozen header
+        logging.getLogger("juesuan.addin").info("冻结窗格不可用 / no freeze panes", exc_info=True)
 
 
 def _runs(cells: list[list[_Cell | None]]) -> list[tuple[tuple[int, int, int], str]]:
