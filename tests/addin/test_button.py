@@ -282,3 +282,31 @@ def test_text_that_excel_would_convert_is_written_as_text(tmp_path: Path, text: 
     values = run(state).sheet_values(RESULT)
     row = column(values, "指纹").index(fp)
     assert column(values, "说明")[row] == "'" + text
+
+
+def test_a_copy_annotated_by_the_cli_is_cleaned_up_by_the_button(tmp_path: Path) -> None:
+    """The accountant opens the CLI's annotated copy in Excel, fixes it and clicks 校验."""
+    from juesuan.io.annotate import write_annotated_copy
+
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+    annotated = tmp_path / "校验副本.xlsx"
+    write_annotated_copy(src, annotated, validate_path(src))
+    edit(annotated, "支出决算表", "E6", 184.48)
+
+    done = run(annotated)
+    assert [d.sheet for d in done.of("sheetDelete")] == [RESULT]
+    fills = done.fills()
+    assert fills[("支出决算表", "C6")] is None  # the CLI recorded "no fill" for both
+    assert fills[("支出决算表", "E6")] is None
+    assert fills[("收入支出决算总表", "B17")] == NOTICE
+    assert not done.deleted_notes()  # the CLI adds no notes, so none is removed
+
+
+def test_fill_colours_recorded_by_the_cli_are_understood() -> None:
+    from juesuan.addin.live import NO_FILL, UNKNOWN_FILL, _fill_colour
+
+    solid = '<fill><patternFill patternType="solid"><fgColor rgb="FFFFFF00"/><bgColor indexed="64"/></patternFill></fill>'
+    assert _fill_colour(solid) == "#FFFF00"
+    assert _fill_colour('<fill><patternFill patternType="none"/></fill>') == NO_FILL
+    themed = '<fill><patternFill patternType="solid"><fgColor theme="4"/></patternFill></fill>'
+    assert _fill_colour(themed) == UNKNOWN_FILL

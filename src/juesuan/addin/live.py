@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,7 @@ def read_book(book: Any) -> LiveBook:
                 earlier.sheets.append(sheet.name)
                 for fp, note in found.notes.items():
                     earlier.notes.setdefault(fp, note)
+                earlier.marks.update(_cli_marks(found))
                 earlier.marks.update(_parse_record(rows))
                 continue
         merged = _agreeing_merges(rows, saved.get(sheet.name))
@@ -184,3 +186,23 @@ def _parse_record(rows: list[list[CellValue]]) -> dict[tuple[str, str], MarkReco
                 found[(sheet, cell.upper())] = MarkRecord(fill or UNKNOWN_FILL, note == "1")
         break
     return found
+
+
+def _cli_marks(found: _Previous) -> dict[tuple[str, str], MarkRecord]:
+    """Cells marked by `juesuan validate --annotate` (a copy the accountant went on working
+    in): its record holds each cell's fill as XML; the CLI adds no notes."""
+    return {
+        (sheet, a1.upper()): MarkRecord(_fill_colour(r.fill), False)
+        for (sheet, a1), r in found.marks.items()
+    }
+
+
+_SOLID = re.compile(r'patternType="solid"')
+_RGB = re.compile(r'<(?:\w+:)?fgColor\b[^>]*\brgb="[0-9A-Fa-f]{2}([0-9A-Fa-f]{6})"')
+
+
+def _fill_colour(xml: str) -> str:
+    if not _SOLID.search(xml):
+        return NO_FILL if 'patternType="none"' in xml or "patternFill" not in xml else UNKNOWN_FILL
+    rgb = _RGB.search(xml)
+    return "#" + rgb[1].upper() if rgb else UNKNOWN_FILL  # theme/indexed colours: unknown
