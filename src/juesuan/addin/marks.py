@@ -10,6 +10,7 @@ A note is only ever added where the cell had none, and only juesuan's own notes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,8 +69,7 @@ def apply_marks(
             result.restored += 1
     for (sheet_name, a1), group in sorted(wanted.items(), key=_order):
         cell = sheets[sheet_name].range(a1)
-        before = earlier.get((sheet_name, a1))
-        fill = before.fill if before is not None else _current_fill(cell)
+        fill = _original_fill(cell, earlier.get((sheet_name, a1)))
         cell.color = mark_color(group, explained)
         ours = cell.note is None
         if ours:
@@ -86,24 +86,30 @@ def _order(item: tuple[tuple[str, str], object]) -> tuple[str, tuple[int, int]]:
     return sheet, parse_a1_safe(a1) or (0, 0)
 
 
+_A1 = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
+
+
 def parse_a1_safe(a1: str) -> tuple[int, int] | None:
-    if not a1 or not a1[0].isalpha() or not a1[-1].isdigit():
-        return None
-    return parse_a1(a1)
+    """(row, col) of a plain A1 reference; None for anything else (a damaged record)."""
+    return parse_a1(a1) if _A1.fullmatch(a1) else None
 
 
-def _current_fill(cell: Any) -> str:
-    """The cell's fill before marking: "#RRGGBB", NO_FILL, or UNKNOWN_FILL where the engine
-    cannot read formats (the remote engine raises NotImplementedError)."""
+def _original_fill(cell: Any, before: MarkRecord | None) -> str:
+    """The fill to give the cell back later: "#RRGGBB", NO_FILL or UNKNOWN_FILL.
+
+    Where the engine can read fills, what the cell shows now wins unless it is a juesuan mark
+    (the accountant may have recoloured it since the last run); then the earlier record does.
+    The remote engine cannot read fills (NotImplementedError): the record, else unknown."""
     try:
         color = cell.color
     except NotImplementedError:
-        return UNKNOWN_FILL
+        return before.fill if before is not None else UNKNOWN_FILL
     if color is None:
         return NO_FILL
     hexed = _hex(color)
-    # A mark without a record (the 校验结果 sheet was deleted): it was juesuan's, not the user's.
-    return NO_FILL if hexed in _OURS else hexed
+    if hexed in _OURS:  # juesuan's own mark; without a record (sheet deleted) it had none
+        return before.fill if before is not None else NO_FILL
+    return hexed
 
 
 def _restore_fill(cell: Any, fill: str) -> bool:
