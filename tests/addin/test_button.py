@@ -268,8 +268,21 @@ def test_an_explained_error_stays_an_error(tmp_path: Path) -> None:
     assert second.fills()[("支出决算表", "C6")] == ERROR
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+86 123", "2023-12-31", "0012", "1e5"])
-def test_text_that_excel_would_convert_is_written_as_text(tmp_path: Path, text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 123", "'+86 123"),
+        ("2023-12-31", "'2023-12-31"),
+        ("0012", "'0012"),
+        ("1e5", "'1e5"),
+        ("'引号开头", "''引号开头"),
+        ("已与上级核对", "已与上级核对"),  # ordinary text goes as it is
+    ],
+)
+def test_text_that_excel_would_convert_is_written_as_text(
+    tmp_path: Path, text: str, written: str
+) -> None:
     src = copy("defect_01_wrong_total.xlsx", tmp_path)
     first = run(src)
     state = after(first, src, tmp_path)
@@ -281,7 +294,7 @@ def test_text_that_excel_would_convert_is_written_as_text(tmp_path: Path, text: 
 
     values = run(state).sheet_values(RESULT)
     row = column(values, "指纹").index(fp)
-    assert column(values, "说明")[row] == "'" + text
+    assert column(values, "说明")[row] == written
 
 
 def test_a_copy_annotated_by_the_cli_is_cleaned_up_by_the_button(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import os
 import sys
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -63,14 +63,7 @@ def click(book: Any = None) -> Outcome | None:
     seconds = time.perf_counter() - started
     log.info("%s: %s (%.2f s)", _book_name(book), outcome.message.replace("\n", " "), seconds)
     _tell(book, outcome.message, error=False)
-    return Outcome(
-        outcome.message,
-        outcome.report,
-        outcome.sheet,
-        outcome.marked,
-        outcome.restored,
-        seconds,
-    )
+    return replace(outcome, seconds=seconds)
 
 
 def validate_book(book: Any, *, lang: str = "zh", now: datetime | None = None) -> Outcome:

@@ -140,7 +140,7 @@ def _add_record(
 
 
 # Text Excel would take for a formula, a number or a date when typed in: keep it text.
-_TYPED = re.compile(r"[=+\-@]|\s*[-+]?[\d.,]+(?:[eE][-+]?\d+)?%?\s*$|\d+[-/]\d+")
+_TYPED = re.compile(r"[='+\-@]|\s*[-+]?[\d.,]+(?:[eE][-+]?\d+)?%?\s*$|\d+[-/]\d+")
 
 
 def _input(cell: _Cell | None) -> object:
