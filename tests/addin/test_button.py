@@ -323,3 +323,17 @@ def test_fill_colours_recorded_by_the_cli_are_understood() -> None:
     assert _fill_colour('<fill><patternFill patternType="none"/></fill>') == NO_FILL
     themed = '<fill><patternFill patternType="solid"><fgColor theme="4"/></patternFill></fill>'
     assert _fill_colour(themed) == UNKNOWN_FILL
+
+
+def test_a_sheet_of_the_accountants_named_like_ours_is_left_alone(tmp_path: Path) -> None:
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+    wb = openpyxl.load_workbook(src)
+    wb.create_sheet(RESULT).append(["我自己的校验记录", "不是 juesuan 写的"])
+    wb.save(src)
+
+    first = run(src)
+    assert not first.of("sheetDelete")
+    assert [d.args[1] for d in first.of("addSheet")] == [f"{RESULT} (2)"]
+    second = run(after(first, src, tmp_path))
+    assert [d.sheet for d in second.of("sheetDelete")] == [f"{RESULT} (2)"]
+    assert [d.args[1] for d in second.of("addSheet")] == [f"{RESULT} (2)"]
