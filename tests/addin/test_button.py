@@ -337,3 +337,25 @@ def test_a_sheet_of_the_accountants_named_like_ours_is_left_alone(tmp_path: Path
     second = run(after(first, src, tmp_path))
     assert [d.sheet for d in second.of("sheetDelete")] == [f"{RESULT} (2)"]
     assert [d.args[1] for d in second.of("addSheet")] == [f"{RESULT} (2)"]
+
+
+def test_a_cell_the_engine_refuses_is_counted_not_fatal(tmp_path: Path) -> None:
+    """A client whose Excel cannot add notes on one sheet (Office.js before ExcelApi 1.18
+    reports notes_supported=false): the engine raises there, the click still completes."""
+    src = copy("defect_01_wrong_total.xlsx", tmp_path)
+
+    def no_notes_on_t3(data: dict[str, object]) -> None:
+        sheets = data["sheets"]
+        assert isinstance(sheets, list)
+        next(s for s in sheets if s["name"] == "支出决算表")["notes_supported"] = False
+
+    done = run(src, edit=no_notes_on_t3)
+    assert done.fills()[("支出决算表", "C6")] == ERROR
+    assert set(done.notes()) == {("收入支出决算总表", "B17"), ("收入支出决算总表", "D17")}
+    assert "另有 2 处未能标色或加批注" in done.alerts[0]
+    values = done.sheet_values(RESULT)
+    assert column(values, "规则")[:2] == ["SM121", "SM122"]  # still listed
+    notes = dict(
+        zip(column(values, RECORD_HEADERS[1]), column(values, RECORD_HEADERS[3]), strict=True)
+    )
+    assert notes["C6"] == "'0" and notes["B17"] == "'1"  # no note of ours to remove next time

@@ -100,7 +100,7 @@ def validate_book(book: Any, *, lang: str = "zh", now: datetime | None = None) -
     finally:
         book.app.screen_updating = True
     return Outcome(
-        summary(report, written.explained, written.sheet),
+        summary(report, written.explained, written.sheet, marks.failed),
         report,
         written.sheet,
         marks.marked,
@@ -108,7 +108,7 @@ def validate_book(book: Any, *, lang: str = "zh", now: datetime | None = None) -
     )
 
 
-def summary(report: Report, explained: int, sheet: str) -> str:
+def summary(report: Report, explained: int, sheet: str, failed: int = 0) -> str:
     """`发现 2 个错误、1 个警告` and where to look."""
     errors = report.count(Severity.ERROR)
     warnings = report.count(Severity.WARNING) - explained
@@ -121,7 +121,10 @@ def summary(report: Report, explained: int, sheet: str) -> str:
     text = "发现 " + "、".join(parts)
     if explained:
         text += f"（另有 {explained} 个警告已说明）"
-    return f"{text}。\n有问题的单元格已标色并加批注，逐条说明见「{sheet}」工作表。"
+    text = f"{text}。\n有问题的单元格已标色并加批注，逐条说明见「{sheet}」工作表。"
+    if failed:
+        text += f"\n另有 {failed} 处未能标色或加批注（工作表可能受保护），这些问题同样列在其中。"
+    return text
 
 
 def _tell(book: Any, message: str, *, error: bool) -> None:

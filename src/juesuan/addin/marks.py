@@ -10,6 +10,7 @@ A note is only ever added where the cell had none, and only juesuan's own notes 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ MARK_COLORS = {severity: "#" + argb[2:].upper() for severity, argb in MARK_FILLS
 # A cell whose only warnings the accountant has explained: done with, but still findable.
 EXPLAINED_COLOR = "#E2EFDA"
 _OURS = frozenset([*MARK_COLORS.values(), EXPLAINED_COLOR])
+_log = logging.getLogger("juesuan.addin")
 
 
 @dataclass
@@ -33,6 +35,7 @@ class MarkResult:
     marked: int = 0
     restored: int = 0
     skipped_notes: int = 0  # cells that already had a note of the accountant's
+    failed: int = 0  # fills or notes the engine refused (e.g. a protected sheet)
 
 
 def targets(findings: Iterable[Finding], sheets: set[str]) -> dict[tuple[str, str], list[Finding]]:
@@ -53,32 +56,56 @@ def apply_marks(
     explained: frozenset[str] = frozenset(),
     lang: str = "zh",
 ) -> MarkResult:
-    """Give cells marked earlier their fill back, remove juesuan's notes, mark `wanted`."""
+    """Give cells marked earlier their fill back, remove juesuan's notes, mark `wanted`.
+
+    A cell the engine refuses to change (a protected sheet; a client without notes) is logged
+    and counted, never fatal: the 校验结果 sheet still lists every finding. A mark that could
+    not be taken off stays in the record, so the next run tries again."""
     result = MarkResult()
     sheets = {s.name: s for s in book.sheets}
-    for (sheet_name, a1), record in sorted(earlier.items(), key=_order):
-        sheet = sheets.get(sheet_name)
-        if sheet is None or parse_a1_safe(a1) is None:
+    for key, record in sorted(earlier.items(), key=_order):
+        sheet = sheets.get(key[0])
+        if sheet is None or parse_a1_safe(key[1]) is None:
             continue
-        cell = sheet.range(a1)
-        if record.note and cell.note is not None:
-            cell.note.delete()
-        if (sheet_name, a1) in wanted:
-            continue  # marked again below; its original fill stays the recorded one
-        if _restore_fill(cell, record.fill):
-            result.restored += 1
-    for (sheet_name, a1), group in sorted(wanted.items(), key=_order):
-        cell = sheets[sheet_name].range(a1)
-        fill = _original_fill(cell, earlier.get((sheet_name, a1)))
-        cell.color = mark_color(group, explained)
-        ours = cell.note is None
-        if ours:
-            cell.add_note(_note_text(group, lang))
-        else:
-            result.skipped_notes += 1
-        result.records[(sheet_name, a1)] = MarkRecord(fill, ours)
+        try:
+            _unmark(sheet.range(key[1]), record, again=key in wanted, result=result)
+        except Exception:  # engine errors differ per platform (COM, AppleScript, remote)
+            _log.warning("无法撤销 %s!%s 的标记", *key, exc_info=True)
+            if key not in wanted:
+                result.records[key] = record
+                result.failed += 1
+    for key, group in sorted(wanted.items(), key=_order):
+        cell = sheets[key[0]].range(key[1])
+        before = earlier.get(key)
+        try:
+            fill = _original_fill(cell, before)
+            cell.color = mark_color(group, explained)
+        except Exception:
+            _log.warning("无法给 %s!%s 标色", *key, exc_info=True)
+            if before is not None:
+                result.records[key] = before
+            result.failed += 1
+            continue
+        result.records[key] = MarkRecord(fill, False)
         result.marked += 1
+        try:
+            if cell.note is None:
+                cell.add_note(_note_text(group, lang))
+                result.records[key] = MarkRecord(fill, True)
+            else:
+                result.skipped_notes += 1
+        except Exception:
+            _log.warning("无法给 %s!%s 加批注", *key, exc_info=True)
+            result.failed += 1
     return result
+
+
+def _unmark(cell: Any, record: MarkRecord, *, again: bool, result: MarkResult) -> None:
+    if record.note and cell.note is not None:
+        cell.note.delete()
+    # A cell marked again keeps the recorded original fill; the mark goes on below.
+    if not again and _restore_fill(cell, record.fill):
+        result.restored += 1
 
 
 def _order(item: tuple[tuple[str, str], object]) -> tuple[str, tuple[int, int]]:
