@@ -79,6 +79,8 @@ def test_first_click_writes_the_sheet_links_fills_and_notes(tmp_path: Path) -> N
         '=HYPERLINK("#\'支出决算表\'!C6","支出决算表!C6")',
         '=HYPERLINK("#\'支出决算表\'!E6","支出决算表!E6")',
     ]
+    for link, f in zip(column(values, "单元格"), report.sorted_findings(), strict=False):
+        assert link == f'=HYPERLINK("#\'{f.sheet}\'!{f.cell}","{f.sheet}!{f.cell}")'
     # fills and notes on exactly the offending cells, by severity
     data = {k: v for k, v in done.fills().items() if k[0] != RESULT}
     assert data == {
