@@ -98,7 +98,7 @@ def test_the_sheet_says_which_checks_were_not_run(tmp_path: Path) -> None:
     out = tmp_path / "d6.xlsx"
     cli("validate", SAMPLES / "defect_06_missing_table.xlsx", "--annotate", out)
     ws = openpyxl.load_workbook(out)["校验结果"]
-    rows = {r[0]: r[1] for r in ws.iter_rows(max_col=2, values_only=True) if r[0]}
+    rows = {r[0]: next((v for v in r[1:] if v), None) for r in ws.iter_rows(values_only=True)}
     assert rows["未执行的核对"] == (
         "SM161、SM162、SM163、XT212、XT214：工作簿中没有「一般公共预算财政拨款基本支出决算表」，本项核对未执行"
     )

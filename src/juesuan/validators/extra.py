@@ -222,7 +222,7 @@ def _rule(
             else "check"
         )
         raise fail(
-            key, f"{label} 的 {key} 无法解析：{exc}", f"{label_en}: cannot read `{key}`: {exc}"
+            key, f"{label} 的 {key} 无法解析：{exc.zh}", f"{label_en}: cannot read `{key}`: {exc}"
         ) from None
     for check in rule.checks:
         for ref in (*check.refs, *((rule.for_each,) if rule.for_each else ())):
