@@ -131,9 +131,11 @@ def _saved_sheets(book: Any) -> dict[str, _SavedSheet]:
     except (OSError, ValueError):
         return {}
     from juesuan.io.calamine_reader import read_grids
+    from juesuan.io.package_scan import scan
     from juesuan.io.problems import InputProblem
 
     try:
+        scan(path, _LIMITS)  # the same guard as for any file juesuan reads
         grids = read_grids(path)
     except (InputProblem, OSError):
         return {}
