@@ -195,6 +195,7 @@ def _freeze(sheet: Any, rows: int) -> None:
         sheet.activate()
         window = sheet.book.app.api.ActiveWindow
         window.FreezePanes = False
+        window.ScrollRow, window.ScrollColumn = 1, 1  # the split counts from the visible top
         window.SplitColumn = 0
         window.SplitRow = rows
         window.FreezePanes = True
