@@ -148,3 +148,15 @@ def test_install_without_excel_says_so_and_exits_2(command: str) -> None:
     result = CliRunner().invoke(cli, ["addin", command])
     assert result.exit_code == 2
     assert "只能安装在 Windows 或 macOS 上" in result.output
+
+
+def test_default_config_is_this_python_and_where_juesuan_lives() -> None:
+    import juesuan
+    from juesuan.addin.build import default_config
+
+    config = default_config()
+    assert config.interpreter == sys.executable
+    home = Path(juesuan.__file__).resolve().parent.parent
+    # an editable install (a source tree) needs PYTHONPATH; site-packages does not
+    in_site = "site-packages" in home.parts or "dist-packages" in home.parts
+    assert config.pythonpath == ("" if in_site else str(home))
