@@ -51,7 +51,7 @@ class Earlier:
 
     sheets: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # fingerprint → 说明
-    marks: dict[tuple[str, str], MarkRecord] = field(default_factory=dict)  # (sheet, A1) →
+    marks: dict[tuple[str, str], MarkRecord] = field(default_factory=dict)  # by (sheet, A1)
 
 
 @dataclass

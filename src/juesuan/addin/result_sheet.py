@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from juesuan.addin.live import RECORD_HEADERS, MarkRecord
+from juesuan.addin.marks import EXPLAINED_COLOR
 from juesuan.findings import Report, Severity
 from juesuan.io.annotate import (
     _COLUMNS,
@@ -40,7 +41,8 @@ from juesuan.io.annotate import (
 )
 
 EXPLAINED = {"zh": "已说明", "en": "Explained"}
-_EXPLAINED_LOOK = replace(_LOOKS["sev:warning"], color="FF00703C", fill="FFE2EFDA")
+# The same green as an explained warning's cell (juesuan.addin.marks).
+_EXPLAINED_LOOK = replace(_LOOKS["sev:warning"], color="FF00703C", fill="FF" + EXPLAINED_COLOR[1:])
 
 
 @dataclass(frozen=True)
