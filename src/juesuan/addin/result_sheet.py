@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -182,6 +183,18 @@ def _format(sheet: Any, layout: _Layout, cells: list[list[_Cell | None]]) -> Non
     for r, height in sorted(layout.heights.items()):
         sheet.range((r + 1, 1)).row_height = height
     _freeze(sheet, layout.header_row + 1)
+    _filter(table)
+
+
+def _filter(table: Any) -> None:
+    """Filter buttons on the table header, as in the annotated copy. xlwings has no call that
+    just turns a filter on; Excel's Range.AutoFilter() does (Windows). Cosmetic, like _freeze."""
+    if not sys.platform.startswith("win") or table.sheet.book.app.engine.name != "excel":
+        return
+    try:
+        table.api.AutoFilter()
+    except Exception:  # only costs the filter buttons
+        logging.getLogger("juesuan.addin").info("筛选不可用 / no filter", exc_info=True)
 
 
 def _freeze(sheet: Any, rows: int) -> None:
