@@ -189,10 +189,11 @@ def _format(sheet: Any, layout: _Layout, cells: list[list[_Cell | None]]) -> Non
 def _filter(table: Any) -> None:
     """Filter buttons on the table header, as in the annotated copy. xlwings has no call that
     just turns a filter on; Excel's Range.AutoFilter() does (Windows). Cosmetic, like _freeze."""
-    if not sys.platform.startswith("win") or table.sheet.book.app.engine.name != "excel":
+    if not sys.platform.startswith("win"):
         return
     try:
-        table.api.AutoFilter()
+        if table.sheet.book.app.engine.name == "excel":  # not the remote engine
+            table.api.AutoFilter()
     except Exception:  # only costs the filter buttons
         logging.getLogger("juesuan.addin").info("筛选不可用 / no filter", exc_info=True)
 
