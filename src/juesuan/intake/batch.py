@@ -274,20 +274,27 @@ def _result(entry: Entry, lang: str) -> dict[str, object]:
     return data
 
 
+def _names(keys: list[str], lang: str, most: int = 3) -> str:
+    """Up to `most` names, one per line, and how many more."""
+    shown = "\n".join(keys[:most])
+    if len(keys) > most:
+        more = len(keys) - most
+        shown += f"\n……等 {len(keys)} 份" if lang != "en" else f"\n… and {more} more"
+    return shown
+
+
 def summary_row(entry: Entry, lang: str) -> Row:
     flags = []
     if entry.duplicates:
-        others = "、".join(entry.duplicates) if lang != "en" else ", ".join(entry.duplicates)
+        others = _names(entry.duplicates, lang)
         flags.append(
-            f"与 {others} 内容完全相同（重复提交）" if lang != "en" else f"identical to {others}"
+            f"内容完全相同（重复提交）：\n{others}" if lang != "en" else f"identical to:\n{others}"
         )
     if entry.same_unit_year:
-        others = (
-            "、".join(entry.same_unit_year) if lang != "en" else ", ".join(entry.same_unit_year)
-        )
+        others = _names(entry.same_unit_year, lang)
         flags.append(
-            f"同一单位、同一年度另有文件：{others}"
+            f"同一单位、年度另有文件：\n{others}"
             if lang != "en"
-            else f"same unit and year also claimed by {others}"
+            else f"same unit and year also in:\n{others}"
         )
     return Row(entry.report, entry.copy, tuple(flags))

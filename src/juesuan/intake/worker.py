@@ -14,7 +14,8 @@ from juesuan.findings import Report
 from juesuan.io.package_scan import Limits
 
 # Test-only fault injection, so the tests can prove that a crashing or hanging worker costs
-# only its file: "crash:NAME;hang:NAME" makes the worker die or spin on a file of that name.
+# only its file: "crash:NAME;hang:NAME;memory:NAME" makes the worker die, spin, or allocate
+# 1 GiB (over a --max-memory cap) on a file of that name.
 FAULT_ENV = "JUESUAN_INTAKE_TEST_FAULT"
 
 
@@ -94,6 +95,8 @@ def _inject_fault(name: str) -> None:
             continue
         if kind == "crash":
             os.abort()  # dies by a signal, like a crash in native code
+        if kind == "memory":
+            bytearray(1 << 30)
         if kind == "hang":
             while True:  # spins like a parser caught in a loop
                 pass

@@ -51,6 +51,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "first": ("主要问题（前三条）", "First problems"),
     "copy": ("带注释副本", "Annotated copy"),
     "flags": ("重复 / 冲突", "Duplicates / conflicts"),
+    "open": ("打开副本", "Open"),
     "severity": ("级别", "Severity"),
     "rule": ("规则", "Rule"),
     "name": ("规则名称", "Rule name"),
@@ -211,7 +212,7 @@ def write(
     book.wb.close()
 
 
-_SUBMISSION_WIDTHS = (6, 34, 26, 7, 9, 6, 6, 6, 60, 34, 30)
+_SUBMISSION_WIDTHS = (6, 34, 26, 7, 9, 6, 6, 6, 64, 11, 36)
 
 
 def _submissions(book: _Book, rows: Sequence[Row], ignored: int, lang: str, now: datetime) -> None:
@@ -256,7 +257,8 @@ def _submissions(book: _Book, rows: Sequence[Row], ignored: int, lang: str, now:
             ws.write_number(r, col, report.count(severity), book.center)
         ws.write_string(r, 8, problems, book.text)
         if row.copy:
-            ws.write_url(r, 9, f"external:{row.copy}", book.link, Path(row.copy).name)
+            # the text, not the long file name: LibreOffice never wraps a hyperlink cell
+            ws.write_url(r, 9, f"external:{row.copy}", book.link, _w("open", lang), row.copy)
         else:
             ws.write_blank(r, 9, None, book.text)
         ws.write_string(r, 10, flags, book.flag if flags else book.text)
@@ -266,9 +268,8 @@ def _submissions(book: _Book, rows: Sequence[Row], ignored: int, lang: str, now:
                 [
                     (report.file, 34),
                     (report.unit_name or "", 26),
-                    (problems, 60),
-                    (Path(row.copy).name if row.copy else "", 34),
-                    (flags, 30),
+                    (problems, 64),
+                    (flags, 36),
                 ]
             ),
         )
