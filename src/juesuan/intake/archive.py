@@ -42,11 +42,15 @@ _MB = 1 << 20
 
 def member_name(info: zipfile.ZipInfo) -> str:
     """The member's name as its author wrote it: without the UTF-8 flag, zipfile decodes names
-    as cp437, but Chinese zip tools write GBK."""
+    as cp437, but Chinese Windows zip tools write GBK and many others UTF-8 without the flag."""
     name = info.filename
     if not info.flag_bits & 0x800:
-        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-            name = name.encode("cp437").decode("gbk")
+        with contextlib.suppress(UnicodeEncodeError):
+            raw = name.encode("cp437")
+            for encoding in ("utf-8", "gbk"):  # UTF-8 first: GBK bytes are rarely valid UTF-8
+                with contextlib.suppress(UnicodeDecodeError):
+                    name = raw.decode(encoding)
+                    break
     return name.replace("\\", "/")
 
 
