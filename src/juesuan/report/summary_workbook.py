@@ -326,25 +326,25 @@ def _amount(ws: Any, r: int, c: int, value: Decimal | None, book: _Book) -> None
 def _counts(book: _Book, rows: Sequence[Row], lang: str) -> None:
     from juesuan.rules import RULES
 
-    ws = book.sheet(_w("counts", lang), (24, 26, 10, 10, 10, 10, 10))
-    findings: Counter[str] = Counter()
-    files: dict[str, set[int]] = defaultdict(set)
+    ws = book.sheet(_w("counts", lang), (32, 28, 10, 10, 10, 10, 10))
+    # by code and the severity found (a rounding difference makes an error rule a notice)
+    findings: Counter[tuple[str, Severity]] = Counter()
+    files: dict[tuple[str, Severity], set[int]] = defaultdict(set)
     for i, row in enumerate(rows):
         for f in row.report.findings:
-            findings[f.code] += 1
-            files[f.code].add(i)
+            findings[(f.code, f.severity)] += 1
+            files[(f.code, f.severity)].add(i)
     ws.write_string(0, 0, _w("by_rule", lang), book.title)
     book.header(ws, 1, [_w(k, lang) for k in ("rule", "name", "severity", "count", "files")])
     r = 1
-    for code in sorted(findings, key=lambda c: (-findings[c], c)):
+    for code, severity in sorted(findings, key=lambda k: (k[1].rank, -findings[k], k[0])):
         r += 1
         rule = RULES.get(code)
-        severity = rule.severity if rule else Severity.ERROR
         ws.write_string(r, 0, code, book.center)
         ws.write_string(r, 1, rule.name if rule else "", book.text)
         ws.write_string(r, 2, _w(severity.value, lang), book.severity[severity])
-        ws.write_number(r, 3, findings[code], book.center)
-        ws.write_number(r, 4, len(files[code]), book.center)
+        ws.write_number(r, 3, findings[(code, severity)], book.center)
+        ws.write_number(r, 4, len(files[(code, severity)]), book.center)
     r += 2
     ws.write_string(r, 0, _w("by_unit", lang), book.title)
     r += 1
@@ -368,7 +368,7 @@ def _counts(book: _Book, rows: Sequence[Row], lang: str) -> None:
         ws.write_string(r, 0, unit, book.text)
         for col, value in enumerate(values, start=1):
             ws.write_number(r, col, value, book.center)
-        ws.set_row(r, _height([(unit, 24)]))
+        ws.set_row(r, _height([(unit, 32)]))
 
 
 def _ignored(book: _Book, ignored: Sequence[tuple[str, str]], lang: str) -> None:
