@@ -376,10 +376,18 @@ def intake(
     )
     try:
         outcome = run(paths, options, progress_for(lang))
-    except (WorkersFailed, OSError) as exc:
+    except WorkersFailed as exc:
+        click.echo(
+            f"工作进程无法启动（{exc}）；若 --max-memory 设得很小，请调大后重试"
+            if lang != "en"
+            else f"the worker processes cannot start ({exc}); if --max-memory is small, raise it",
+            err=True,
+        )
+        sys.exit(EXIT_UNUSABLE)
+    except OSError as exc:
         from juesuan.i18n import t
 
-        click.echo(t("internal_error", lang, error=exc), err=True)
+        click.echo(t("cannot_write", lang, path=out_dir, error=exc), err=True)
         sys.exit(EXIT_UNUSABLE)
     statuses = [e.report.status for e in outcome.entries]
     if lang == "en":

@@ -185,3 +185,11 @@ def test_help_documents_the_exit_codes() -> None:
     text = intake("--help").stdout
     assert "0  全部通过" in text and "1  有报送未通过" in text and "2  有文件无法读取" in text
     assert "--jobs" in text and "--timeout" in text and "--max-unpacked" in text
+
+
+def test_workers_that_cannot_start_give_one_line(tmp_path: Path) -> None:
+    """A memory cap too small to import the reader: one line naming the cause, exit 2."""
+    result = intake(SAMPLES / "sample_2023.xlsx", "--out", tmp_path / "out", "--max-memory", "50")
+    assert result.returncode == 2
+    assert "工作进程无法启动" in result.stderr and "--max-memory" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -20,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.connection as mpc
+import os
 import resource
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -68,8 +70,18 @@ def _serve(
 ) -> None:
     """The worker's loop. Ctrl-C belongs to the parent, which stops the workers itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _cap_memory(memory_mb)
-    warm_up()
+    # one worker per core already: a BLAS thread pool per worker would only add threads, and
+    # each thread's reserved memory counts against the address-space cap on a many-core host
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    try:
+        _cap_memory(memory_mb)
+        warm_up()
+    except BaseException as exc:  # one line for the parent, not a traceback on the terminal
+        cause = exc.__cause__ or exc  # numpy wraps the loader's error in a page of advice
+        lines = str(cause).strip().splitlines() or [""]
+        conn.send(("failed", f"{type(cause).__name__}: {lines[0]}"))
+        sys.exit(3)
     conn.send(("ready",))
     while True:
         try:
@@ -99,6 +111,7 @@ class _Worker:
         self.started = time.monotonic()
         self.task: int | None = None
         self.deadline = 0.0
+        self.failure = ""  # why it could not start, as it said
 
     def send(self, task: int, payload: Any, timeout: float) -> None:
         self.task = task
@@ -163,7 +176,7 @@ def run(
                 if not w.ready:
                     failed_starts += 1
                     if failed_starts >= _STARTUP_ATTEMPTS:
-                        raise WorkersFailed(_exit_text(w))
+                        raise WorkersFailed(w.failure or _exit_text(w))
                 w.stop(kill=True)
                 workers[i] = _Worker(ctx, args)
     finally:
@@ -184,6 +197,10 @@ def _collect(w: _Worker, ready: set[Any]) -> tuple[Done | Lost | None, bool]:
         elif message == ("ready",):
             w.ready = True
             return None, False
+        elif message[0] == "failed":
+            w.failure = message[1]
+            w.process.join(5)
+            return None, True
         else:
             task, status, value = message
             w.task = None
