@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -281,6 +282,12 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+def _stop(lang: str, zh: str, en: str) -> NoReturn:
+    """One line on stderr, exit code 2."""
+    click.echo(en if lang == "en" else zh, err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -358,13 +365,11 @@ def intake(
     from juesuan.io.package_scan import Limits
 
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
-        click.echo(
-            f"输出文件夹不是空的：{out_dir}（如需写入请加 --force）"
-            if lang != "en"
-            else f"the output folder is not empty: {out_dir} (use --force to write into it)",
-            err=True,
+        _stop(
+            lang,
+            f"输出文件夹不是空的：{out_dir}（如需写入请加 --force）",
+            f"the output folder is not empty: {out_dir} (use --force to write into it)",
         )
-        sys.exit(EXIT_UNUSABLE)
     limits = replace(Limits(), max_uncompressed_bytes=max_unpacked << 20)
     options = Options(
         out=out_dir,
@@ -377,33 +382,14 @@ def intake(
     try:
         outcome = run(paths, options, progress_for(lang))
     except WorkersFailed as exc:
-        click.echo(
-            f"工作进程无法启动（{exc}）；若 --max-memory 设得很小，请调大后重试"
-            if lang != "en"
-            else f"the worker processes cannot start ({exc}); if --max-memory is small, raise it",
-            err=True,
+        _stop(
+            lang,
+            f"工作进程无法启动（{exc}）；若 --max-memory 设得很小，请调大后重试",
+            f"the worker processes cannot start ({exc}); if --max-memory is small, raise it",
         )
-        sys.exit(EXIT_UNUSABLE)
     except OSError as exc:
-        from juesuan.i18n import t
-
-        click.echo(t("cannot_write", lang, path=out_dir, error=exc), err=True)
-        sys.exit(EXIT_UNUSABLE)
-    statuses = [e.report.status for e in outcome.entries]
-    if lang == "en":
-        line = (
-            f"{len(statuses)} submission(s): {statuses.count('pass')} passed, "
-            f"{statuses.count('fail')} failed, {statuses.count('unreadable')} unreadable; "
-            f"{len(outcome.ignored)} other file(s) not processed; {outcome.seconds:.1f} s. "
-            f"Summary: {out_dir / SUMMARY}"
-        )
-    else:
-        line = (
-            f"共 {len(statuses)} 份：通过 {statuses.count('pass')}，未通过 {statuses.count('fail')}，"
-            f"无法读取 {statuses.count('unreadable')}；未处理的其他文件 {len(outcome.ignored)} 个；"
-            f"用时 {outcome.seconds:.1f} 秒。汇总：{out_dir / SUMMARY}"
-        )
-    click.echo(line)
+        _stop(lang, f"无法写出 {out_dir}：{exc}", f"cannot write {out_dir}: {exc}")
+    click.echo(outcome.summary_line(lang, out_dir / SUMMARY))
     if not outcome.entries:
         click.echo("没有找到任何工作簿" if lang != "en" else "no workbook was found", err=True)
     sys.exit(outcome.exit_code)

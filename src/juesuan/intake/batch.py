@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -69,6 +69,21 @@ class Outcome:
     ignored: list[Ignored]
     started: datetime
     seconds: float
+
+    def summary_line(self, lang: str, summary: Path) -> str:
+        statuses = Counter(e.report.status for e in self.entries)
+        if lang == "en":
+            return (
+                f"{len(self.entries)} submission(s): {statuses['pass']} passed, "
+                f"{statuses['fail']} failed, {statuses['unreadable']} unreadable; "
+                f"{len(self.ignored)} other file(s) not processed; {self.seconds:.1f} s. "
+                f"Summary: {summary}"
+            )
+        return (
+            f"共 {len(self.entries)} 份：通过 {statuses['pass']}，未通过 {statuses['fail']}，"
+            f"无法读取 {statuses['unreadable']}；未处理的其他文件 {len(self.ignored)} 个；"
+            f"用时 {self.seconds:.1f} 秒。汇总：{summary}"
+        )
 
     @property
     def exit_code(self) -> int:
