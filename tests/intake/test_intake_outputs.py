@@ -193,3 +193,23 @@ def test_workers_that_cannot_start_give_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "工作进程无法启动" in result.stderr and "--max-memory" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_same_unit_and_file_name_in_two_folders_get_two_copies_in_key_order(tmp_path: Path) -> None:
+    for folder, sample in (("b", "defect_01_wrong_total.xlsx"), ("a", "sample_2023.xlsx")):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        shutil.copy(SAMPLES / sample, tmp_path / "in" / folder / "决算.xlsx")
+    out = tmp_path / "out"
+    result = intake(tmp_path / "in", "--out", out, "--jobs", "2")
+    assert result.returncode == 1, result.stderr
+    copies = {
+        r["file"].rsplit("/", 2)[1]: r["intake"]["annotated_copy"] for r in by_file(out).values()
+    }
+    assert copies == {
+        "a": f"带注释副本/{UNIT}_决算.校验.xlsx",
+        "b": f"带注释副本/{UNIT}_决算 (2).校验.xlsx",
+    }
+    assert all((out / c).is_file() for c in copies.values())
+    b_copy = openpyxl.load_workbook(out / copies["b"], read_only=True)
+    assert "校验结果" in b_copy.sheetnames and "收入支出决算总表" in b_copy.sheetnames
+    b_copy.close()
