@@ -390,7 +390,9 @@ def intake(
     except OSError as exc:
         _stop(lang, f"无法写出 {out_dir}：{exc}", f"cannot write {out_dir}: {exc}")
     except KeyboardInterrupt:  # the workers are stopped and the scratch folder removed
-        click.echo("已中断，未写出汇总" if lang != "en" else "interrupted; no summary written", err=True)
+        click.echo(
+            "已中断，未写出汇总" if lang != "en" else "interrupted; no summary written", err=True
+        )
         sys.exit(130)
     click.echo(outcome.summary_line(lang, out_dir / SUMMARY))
     if not outcome.entries:

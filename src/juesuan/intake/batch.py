@@ -107,47 +107,50 @@ def run(paths: Sequence[Path], options: Options, progress: Progress) -> Outcome:
     scratch = Path(tempfile.mkdtemp(prefix=".juesuan-intake-", dir=out))
     try:
         found = discover(paths, out, scratch / "unpacked", options.limits)
-        subs = found.submissions
-        progress.start(len(subs))
-        entries: dict[int, Entry] = {}
-        tasks: list[tuple[int, Task]] = []
-        for i, sub in enumerate(subs):
-            if sub.problem is not None:
-                entries[i] = Entry(sub, unreadable(sub.key, sub.problem))
-                progress.advance(entries[i])
-            else:
-                copy_to = scratch / "copies" / f"{i:05d}{_copy_suffix(sub.name)}"
-                task = Task(
-                    sub.key, sub.path, sub.name, copy_to, options.lang, started, options.limits
-                )
-                tasks.append((i, task))
-        try:
-            for result in pool.run(
-                tasks,
-                handle,
-                warm_up,
-                jobs=options.jobs,
-                timeout=options.timeout,
-                memory_mb=options.memory_mb,
-            ):
-                sub = subs[result.task]
-                if isinstance(result, pool.Done):
-                    entries[result.task] = _entry(sub, result.value)
-                else:
-                    entries[result.task] = Entry(
-                        sub, unreadable(sub.key, _lost(sub, result, options))
-                    )
-                progress.advance(entries[result.task])
-        finally:
-            progress.stop()
-        ordered = [entries[i] for i in range(len(subs))]
-        _flag(ordered)
-        _place_copies(ordered, out, options.lang)
-        outcome = Outcome(ordered, found.ignored, started, time.perf_counter() - clock)
+        entries = _check(found.submissions, scratch / "copies", options, started, progress)
+        _flag(entries)
+        _place_copies(entries, out, options.lang)
+        outcome = Outcome(entries, found.ignored, started, time.perf_counter() - clock)
         write_outputs(outcome, out, options.lang)
         return outcome
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _check(
+    subs: list[Submission], copies: Path, options: Options, now: datetime, progress: Progress
+) -> list[Entry]:
+    """Every submission through the pool; entries in the submissions' (key) order."""
+    progress.start(len(subs))
+    entries: dict[int, Entry] = {}
+    tasks: list[tuple[int, Task]] = []
+    for i, sub in enumerate(subs):
+        if sub.problem is not None:  # it could not even be taken out of its archive
+            entries[i] = Entry(sub, unreadable(sub.key, sub.problem))
+            progress.advance(entries[i])
+            continue
+        copy_to = copies / f"{i:05d}{_copy_suffix(sub.name)}"
+        tasks.append(
+            (i, Task(sub.key, sub.path, sub.name, copy_to, options.lang, now, options.limits))
+        )
+    try:
+        for result in pool.run(
+            tasks,
+            handle,
+            warm_up,
+            jobs=options.jobs,
+            timeout=options.timeout,
+            memory_mb=options.memory_mb,
+        ):
+            sub = subs[result.task]
+            if isinstance(result, pool.Done):
+                entries[result.task] = _entry(sub, result.value)
+            else:
+                entries[result.task] = Entry(sub, unreadable(sub.key, _lost(sub, result, options)))
+            progress.advance(entries[result.task])
+    finally:
+        progress.stop()
+    return [entries[i] for i in range(len(subs))]
 
 
 def _copy_suffix(name: str) -> str:
