@@ -4,6 +4,7 @@ and exit codes as documented."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -213,3 +214,20 @@ def test_same_unit_and_file_name_in_two_folders_get_two_copies_in_key_order(tmp_
     b_copy = openpyxl.load_workbook(out / copies["b"], read_only=True)
     assert "校验结果" in b_copy.sheetnames and "收入支出决算总表" in b_copy.sheetnames
     b_copy.close()
+
+
+def test_the_declared_unpacked_size_limit_is_configurable(tmp_path: Path) -> None:
+    big = tmp_path / "in" / "带图片.xlsx"
+    big.parent.mkdir()
+    shutil.copy(SAMPLES / "sample_2023.xlsx", big)
+    with zipfile.ZipFile(big, "a") as z:  # 2 MB that does not compress, like a photo
+        z.writestr("xl/media/image1.bin", os.urandom(2 << 20))
+    strict = intake(big, "--out", tmp_path / "strict", "--max-unpacked", "1", "--jobs", "1")
+    assert strict.returncode == 2
+    [report] = by_file(tmp_path / "strict").values()
+    assert (
+        report["findings"][0]["code"] == "IN104"
+        and "上限 1.0 MB" in report["findings"][0]["message"]
+    )
+    default = intake(big, "--out", tmp_path / "default", "--jobs", "1")
+    assert default.returncode == 0, default.stderr
