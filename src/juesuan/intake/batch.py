@@ -315,4 +315,5 @@ def summary_row(entry: Entry, lang: str) -> Row:
             if lang != "en"
             else f"same unit and year also in:\n{others}"
         )
-    return Row(entry.report, entry.copy, tuple(flags))
+    no_copy = entry.note if entry.copy is None and not entry.report.unreadable else None
+    return Row(entry.report, entry.copy, tuple(flags), no_copy)

@@ -73,7 +73,7 @@ def handle(task: Task) -> Checked:
         result = write_annotated_copy(
             task.path, task.copy_to, report, lang=task.lang, now=task.now, overwrite=True
         )
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # the report stands even if its copy cannot be written
         note = f"无法写出带注释的副本：{exc}" if task.lang != "en" else f"no annotated copy: {exc}"
         return Checked(report, note=note, seconds=time.perf_counter() - started)
     return Checked(

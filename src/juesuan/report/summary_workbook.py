@@ -94,6 +94,7 @@ class Row:
     report: Report
     copy: str | None  # the annotated copy, relative to the summary workbook
     flags: tuple[str, ...] = ()  # duplicate / conflict notes, already in the output language
+    no_copy: str | None = None  # why a readable submission has no annotated copy
 
 
 def first_problems(report: Report, lang: str, n: int = 3) -> str:
@@ -259,6 +260,8 @@ def _submissions(book: _Book, rows: Sequence[Row], ignored: int, lang: str, now:
         if row.copy:
             # the text, not the long file name: LibreOffice never wraps a hyperlink cell
             ws.write_url(r, 9, f"external:{row.copy}", book.link, _w("open", lang), row.copy)
+        elif row.no_copy:
+            ws.write_string(r, 9, row.no_copy, book.flag)
         else:
             ws.write_blank(r, 9, None, book.text)
         ws.write_string(r, 10, flags, book.flag if flags else book.text)
@@ -269,6 +272,7 @@ def _submissions(book: _Book, rows: Sequence[Row], ignored: int, lang: str, now:
                     (report.file, 34),
                     (report.unit_name or "", 26),
                     (problems, 64),
+                    (row.no_copy or "", 11),
                     (flags, 36),
                 ]
             ),
