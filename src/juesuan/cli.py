@@ -351,6 +351,7 @@ def intake(
       0  全部通过 / every submission passed
       1  有报送未通过（有错误） / a submission has errors
       2  有文件无法读取（损坏、加密、超时……）或用法错误 / a file is unreadable, or usage error
+      130  按 Ctrl-C 中断 / interrupted
 
     \b
     例 / example:
