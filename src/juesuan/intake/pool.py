@@ -21,7 +21,6 @@ import contextlib
 import multiprocessing
 import multiprocessing.connection as mpc
 import os
-import resource
 import signal
 import sys
 import time
@@ -53,8 +52,10 @@ class WorkersFailed(RuntimeError):
 
 
 def _cap_memory(megabytes: int) -> None:
-    if megabytes <= 0:
+    if megabytes <= 0 or sys.platform == "win32":  # no RLIMIT_AS on Windows: no cap there
         return
+    import resource
+
     cap = megabytes << 20
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
