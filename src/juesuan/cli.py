@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from juesuan import __version__
+
+if TYPE_CHECKING:
+    from juesuan.validators.extra import ExtraRules
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -41,14 +44,42 @@ def main() -> None:
 
 
 def _codes(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    """Codes or code prefixes, comma-separated or repeated; each must match a rule."""
+    """Codes or code prefixes, comma-separated or repeated (checked by _known_codes once the
+    bureau rules of --rules are loaded)."""
+    return tuple(c.strip().upper() for v in value for c in v.split(",") if c.strip())
+
+
+def _known_codes(*groups: tuple[str, ...]) -> None:
     from juesuan.rules import RULES
 
-    codes = tuple(c.strip().upper() for v in value for c in v.split(",") if c.strip())
-    for c in codes:
+    for c in (c for group in groups for c in group):
         if not any(code.startswith(c) for code in RULES):
             raise click.BadParameter(f"未知的规则代码或前缀：{c}（用 juesuan rules 查看全部）")
-    return codes
+
+
+_RULES_OPTION = click.option(
+    "--rules",
+    "rule_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.toml",
+    help="附加本地规则（与内置规则目录同一写法，可重复） / add a bureau's own rules (repeatable).",
+)
+
+
+def _extra_rules(files: tuple[Path, ...], lang: str) -> ExtraRules | None:
+    """The bureau rules, registered; one line and exit 2 when a file is unusable."""
+    if not files:
+        return None
+    from juesuan.validators.extra import ExtraRulesError, load_extra
+
+    try:
+        extra = load_extra(files)
+    except ExtraRulesError as exc:
+        click.echo(exc.en if lang == "en" else exc.zh, err=True)
+        sys.exit(EXIT_UNUSABLE)
+    extra.register()
+    return extra
 
 
 def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
@@ -104,6 +135,7 @@ def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
     metavar="CODES",
     help="不报告这些规则（代码或前缀，如 SM103,SM104） / drop these rules (codes or prefixes).",
 )
+@_RULES_OPTION
 @_LANG
 def validate(
     files: tuple[Path, ...],
@@ -114,6 +146,7 @@ def validate(
     force: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    rule_files: tuple[Path, ...],
     lang: str,
 ) -> None:
     """校验一个或多个决算工作簿 / validate one or more workbooks.
@@ -124,16 +157,19 @@ def validate(
       juesuan validate 2023决算.xlsx --format json
       juesuan validate 2023决算.xlsx --annotate 2023决算_校验.xlsx
       juesuan validate 2023决算.xlsx --select SM,XT --ignore SM103
+      juesuan validate 2023决算.xlsx --rules 本地规则.toml
     """
     from juesuan.findings import Severity
     from juesuan.validate import validate_path
 
     if annotate is not None and len(files) != 1:
         raise click.UsageError("--annotate 只能用于一个输入文件；多个文件请用 --out DIR")
+    extra = _extra_rules(rule_files, lang)
+    _known_codes(select, ignore)
     reports = []
     for path in files:
         try:
-            reports.append(validate_path(path))
+            reports.append(validate_path(path, extra))
         except Exception as exc:  # a bug of ours must still not reach the user as a traceback
             from juesuan.i18n import t
 
@@ -142,11 +178,13 @@ def validate(
     if select or ignore:
         for report in reports:
             # why a file could not be read is always shown
+            # a finding that stands for several checks (Finding.also) is kept while any of
+            # its checks is wanted
             report.findings = [
                 f
                 for f in report.findings
                 if (report.unreadable and f.code.startswith("IN"))
-                or _wanted(f.code, select, ignore)
+                or any(_wanted(code, select, ignore) for code in f.codes)
             ]
             report.skipped = [s for s in report.skipped if _wanted(s.code, select, ignore)]
     if fmt == "json":
@@ -226,8 +264,9 @@ def template(out: Path, year: int | None, force: bool, lang: str) -> None:
 
 
 @main.command("rules")
+@_RULES_OPTION
 @_LANG
-def rules_command(lang: str) -> None:
+def rules_command(rule_files: tuple[Path, ...], lang: str) -> None:
     """列出全部规则：代码、名称、级别、说明 / list every rule."""
     from rich.console import Console
     from rich.table import Table
@@ -235,13 +274,14 @@ def rules_command(lang: str) -> None:
     from juesuan.rules import RULES
     from juesuan.rules.docs import SEVERITY_ZH, ordered_codes
 
+    extra = _extra_rules(rule_files, lang)
     en = lang == "en"
     table = Table(show_lines=False)
     table.add_column("Code" if en else "代码", no_wrap=True)
     table.add_column("Name" if en else "名称", no_wrap=True)
     table.add_column("Severity" if en else "级别", no_wrap=True)
     table.add_column("Summary" if en else "说明")
-    for code in ordered_codes():
+    for code in (*ordered_codes(), *(extra.codes if extra else ())):
         r = RULES[code]
         severity = r.severity.value if en else SEVERITY_ZH[r.severity.value]
         table.add_row(code, r.name, severity, r.summary_en if en else r.summary)

@@ -72,7 +72,7 @@ def test_results_are_in_key_order_with_the_contract_and_intake_keys(
     assert again["unit_name"] == UNIT and again["summary"]["status"] == "pass"
     assert again["intake"]["duplicates"] == [f"{inbox.as_posix()}/一批/sample_2023.xlsx"]
     defect = reports[f"{inbox.as_posix()}/一批/defect_01_wrong_total.xlsx"]
-    assert defect["summary"] == {"errors": 2, "warnings": 0, "notices": 2, "status": "fail"}
+    assert defect["summary"] == {"errors": 1, "warnings": 0, "notices": 2, "status": "fail"}
     # the same unit and year from files with different content: every other file but the twin
     assert len(defect["intake"]["same_unit_year"]) == 4
     assert (
@@ -81,7 +81,7 @@ def test_results_are_in_key_order_with_the_contract_and_intake_keys(
     )
     csv = (one / "findings.csv").read_text(encoding="utf-8-sig").splitlines()
     assert csv[0].startswith("file,status,code")
-    assert sum(line.startswith(f"{inbox.as_posix()}/一批/defect_01") for line in csv) == 4
+    assert sum(line.startswith(f"{inbox.as_posix()}/一批/defect_01") for line in csv) == 3
 
 
 def test_annotated_copies_are_named_for_the_clerk_and_linked_from_the_summary(
@@ -112,8 +112,8 @@ def test_annotated_copies_are_named_for_the_clerk_and_linked_from_the_summary(
         copy_book.close()
     rows = submissions(one)
     defect = rows[f"{inbox.as_posix()}/一批/defect_01_wrong_total.xlsx"]
-    assert defect[4] == "未通过" and (defect[5], defect[6], defect[7]) == (2, 0, 2)
-    assert defect[8].startswith("1. [支出决算表!C6] 支出决算表 合计行「本年支出合计」573.75")
+    assert defect[4] == "未通过" and (defect[5], defect[6], defect[7]) == (1, 0, 2)
+    assert defect[8].startswith("1. [支出决算表!E6] 支出决算表 合计行「项目支出」184.58")
     twin = rows[f"{inbox.as_posix()}/补报.zip/二批/再次提交.xlsx"]
     assert "内容完全相同" in twin[10] and "一批/sample_2023.xlsx" in twin[10]
     assert "同一单位、年度另有文件" in twin[10]
@@ -128,14 +128,14 @@ def test_all_findings_and_counts_sheets(runs: tuple) -> None:  # type: ignore[ty
     body = [[c.value for c in row] for row in findings.iter_rows(min_row=2)]
     total = sum(len(r["findings"]) for r in by_file(one).values())
     assert len(body) == total
-    sm121 = next(r for r in body if r[4] == "SM121")
-    assert (sm121[3], sm121[8], sm121[10], sm121[11]) == ("错误", "C6", 573.75, 573.85)
-    cell_link = findings.cell(2 + body.index(sm121), 9).hyperlink
-    assert cell_link is not None and cell_link.location == "'支出决算表'!C6"
+    sm122 = next(r for r in body if r[4] == "SM122")
+    assert (sm122[3], sm122[8], sm122[10], sm122[11]) == ("错误", "E6", 184.58, 184.48)
+    cell_link = findings.cell(2 + body.index(sm122), 9).hyperlink
+    assert cell_link is not None and cell_link.location == "'支出决算表'!E6"
     counts = sheet_rows(one / "汇总.xlsx", "统计")
     by_rule = {r[0]: r for r in counts[2:] if r[0] and re.fullmatch(r"[A-Z]{2}\d{3}", r[0])}
     assert by_rule["SM103"][3] == 5 and by_rule["SM103"][4] == 5  # every file: the rounding notice
-    assert by_rule["SM121"][3:5] == [1, 1]
+    assert by_rule["SM122"][3:5] == [1, 1]
     unit_row = next(r for r in counts if r[0] == UNIT)
     assert unit_row[1:4] == [5, 2, 0]  # files, failed, unreadable
 
@@ -146,8 +146,8 @@ def test_junit_has_one_case_per_submission(runs: tuple, inbox: Path) -> None:  #
     assert len(cases) == 5 and root.get("failures") == "2" and root.get("errors") == "0"
     failed = {c.get("name"): c.find("failure") for c in cases}
     failure = failed[f"{inbox.as_posix()}/一批/defect_01_wrong_total.xlsx"]
-    assert failure is not None and failure.get("type") == "SM121"
-    assert failure.text is not None and "SM122" in failure.text
+    assert failure is not None and failure.get("type") == "SM122"
+    assert failure.text is not None and "支出决算表!E6" in failure.text
     assert failed[f"{inbox.as_posix()}/一批/sample_2023.xlsx"] is None
 
 

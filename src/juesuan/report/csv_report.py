@@ -11,6 +11,7 @@ from juesuan.findings import Report, fmt_amount
 COLUMNS = (
     "file", "status", "code", "name", "severity", "table", "sheet", "cell", "row", "column",
     "actual", "expected", "difference", "tolerance", "related", "message", "fingerprint",
+    "also",
 )  # fmt: skip
 
 
@@ -32,6 +33,7 @@ def dumps(reports: list[Report], lang: str = "zh") -> str:
                     fmt_amount(f.actual) or "", fmt_amount(f.expected) or "",
                     fmt_amount(f.difference) or "", fmt_amount(f.tolerance) or "",
                     related, f.text(lang), f.fingerprint,
+                    "; ".join(f"{a.code}@{a.sheet}!{a.cell}" for a in f.also),
                 )
             )  # fmt: skip
     return buf.getvalue()

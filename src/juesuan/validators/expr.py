@@ -3,7 +3,7 @@
 Grammar (see the comment block of catalogue/within.toml for the reader's version):
 
     check   := cell REL term (("+" | "-") term)*     REL is "=", "<=" or "≤"
-    term    := cell | "sum(" cell ")"
+    term    := [NUMBER ("*" | "×")] (cell | "sum(" cell ")")      NUMBER: 0.01, 1%, 2
     cell    := TABLE ["." SECTION] "[" ROW "]" ["." COLUMN]  |  "row." COLUMN
 
 ROW is a row key, or inside sum() and for_each a selector: "*" (every row), "classes" (the 类
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from juesuan.validators.interval import Relation
 
@@ -32,6 +33,8 @@ _CELL = re.compile(
 )
 _ROW_CELL = re.compile(rf"row\.(?P<column>{_COLUMN})")
 _SUM = re.compile(r"sum\((?P<inner>.*)\)")
+# a coefficient before a term: "0.01 * T6[public.total]", "1% × …" (bureau rules, --rules)
+_SCALED = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<percent>%?)\s*[*×]\s*(?P<term>.+)", re.S)
 _MINUS = frozenset("-−")  # ASCII hyphen-minus or the typographic minus sign
 
 
@@ -71,7 +74,7 @@ class Ref:
 class Check:
     total: Ref
     relation: Relation
-    items: tuple[tuple[int, Ref], ...]  # (weight ±1, reference)
+    items: tuple[tuple[Decimal, Ref], ...]  # (weight: ±1, or ± a coefficient; reference)
     source: str
 
     @property
@@ -96,6 +99,23 @@ def parse_ref(text: str, *, selector: bool = False) -> Ref:
         )
         raise CatalogueError(f"{text!r}: expected {wanted} between the brackets")
     return Ref(m["table"], m["section"] or "main", row, m["column"], summed=selector)
+
+
+def _scaled(text: str) -> tuple[Decimal, Ref]:
+    """A term with its coefficient (1 when none is written)."""
+    text = text.strip()
+    factor = Decimal(1)
+    if m := _SCALED.fullmatch(text):
+        try:
+            factor = Decimal(m["number"])
+        except InvalidOperation as exc:  # pragma: no cover - the pattern admits digits only
+            raise CatalogueError(f"{text!r}: {m['number']!r} is not a number") from exc
+        if m["percent"]:
+            factor = factor.scaleb(-2)
+        if factor == 0:
+            raise CatalogueError(f"{text!r}: a coefficient of 0 checks nothing")
+        text = m["term"]
+    return factor, _term(text)
 
 
 def _term(text: str) -> Ref:
@@ -139,7 +159,7 @@ def parse_check(text: str) -> Check:
     if total.summed:
         raise CatalogueError(f"{text!r}: the total must be a single cell, not a sum")
     relation: Relation = "=" if parts[1] == "=" else "<="
-    items: list[tuple[int, Ref]] = []
+    items: list[tuple[Decimal, Ref]] = []
     rest = parts[2:]
     sign = 1
     if rest and not rest[0].strip() and len(rest) > 1 and rest[1] in _MINUS:
@@ -149,7 +169,8 @@ def parse_check(text: str) -> Check:
         if expect_operand:
             if not part.strip():
                 raise CatalogueError(f"{text!r}: an operator lacks its operand")
-            items.append((sign, _term(part)))
+            factor, ref = _scaled(part)
+            items.append((sign * factor, ref))
         elif part in ("+", *_MINUS):
             sign = -1 if part in _MINUS else 1
         else:
