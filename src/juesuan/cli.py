@@ -369,6 +369,7 @@ def _stop(lang: str, zh: str, en: str) -> NoReturn:
 @click.option(
     "--force", is_flag=True, help="输出文件夹非空时仍写入（覆盖） / write into a non-empty folder."
 )
+@_RULES_OPTION
 @_LANG
 def intake(
     paths: tuple[Path, ...],
@@ -378,6 +379,7 @@ def intake(
     max_unpacked: int,
     max_memory: int,
     force: bool,
+    rule_files: tuple[Path, ...],
     lang: str,
 ) -> None:
     """批量校验报送的决算工作簿 / check a batch of submitted workbooks.
@@ -397,6 +399,7 @@ def intake(
     例 / example:
       juesuan intake 报送/ 补报.zip --out 校验结果/
       juesuan intake 报送/ --out 校验结果/ --jobs 2 --timeout 30
+      juesuan intake 报送/ --out 校验结果/ --rules 本地规则.toml
     """
     from dataclasses import replace
 
@@ -411,6 +414,7 @@ def intake(
             f"输出文件夹不是空的：{out_dir}（如需写入请加 --force）",
             f"the output folder is not empty: {out_dir} (use --force to write into it)",
         )
+    _extra_rules(rule_files, lang)  # checked here: a broken file stops the batch with one line
     limits = replace(Limits(), max_uncompressed_bytes=max_unpacked << 20)
     options = Options(
         out=out_dir,
@@ -419,6 +423,7 @@ def intake(
         memory_mb=max_memory,
         limits=limits,
         lang=lang,
+        rules=tuple(p.resolve() for p in rule_files),
     )
     try:
         outcome = run(paths, options, progress_for(lang))

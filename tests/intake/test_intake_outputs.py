@@ -231,3 +231,32 @@ def test_the_declared_unpacked_size_limit_is_configurable(tmp_path: Path) -> Non
     )
     default = intake(big, "--out", tmp_path / "default", "--jobs", "1")
     assert default.returncode == 0, default.stderr
+
+
+BUREAU_RULE = """
+[[rule]]
+code = "LC901"
+name = "reception-within-a-fifth-percent"
+severity = "error"
+summary = "公务接待费不超过公用经费合计的 0.2%"
+check = "T6[30217] <= 0.2% × T6[public.total]"
+"""
+
+
+def test_bureau_rules_run_in_the_workers_and_reach_every_output(tmp_path: Path) -> None:
+    rules = tmp_path / "本地规则.toml"
+    rules.write_text(BUREAU_RULE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = intake(SAMPLES / "sample_2023.xlsx", "--out", out, "--jobs", "2", "--rules", rules)
+    assert result.returncode == 1, result.stderr
+    [report] = by_file(out).values()
+    lc = [f for f in report["findings"] if f["code"] == "LC901"]
+    assert len(lc) == 1 and lc[0]["cell"] == "F22" and lc[0]["severity"] == "error"
+    assert "LC901" in (out / "findings.csv").read_text(encoding="utf-8-sig")
+    counts = sheet_rows(out / "汇总.xlsx", "统计")
+    assert ["LC901", "reception-within-a-fifth-percent", "错误", 1, 1] in [r[:5] for r in counts]
+    broken = tmp_path / "坏规则.toml"
+    broken.write_text(BUREAU_RULE.replace("T6[30217]", "T6[no_such_row]"), encoding="utf-8")
+    result = intake(SAMPLES / "sample_2023.xlsx", "--out", tmp_path / "o2", "--rules", broken)
+    assert result.returncode == 2 and "坏规则.toml" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "o2").exists()

@@ -47,6 +47,7 @@ class Options:
     memory_mb: int = 1024
     limits: Limits = field(default_factory=Limits)
     lang: str = "zh"
+    rules: tuple[Path, ...] = ()  # a bureau's own rule files, already checked
 
 
 @dataclass
@@ -131,7 +132,19 @@ def _check(
             continue
         copy_to = copies / f"{i:05d}{_copy_suffix(sub.name)}"
         tasks.append(
-            (i, Task(sub.key, sub.path, sub.name, copy_to, options.lang, now, options.limits))
+            (
+                i,
+                Task(
+                    sub.key,
+                    sub.path,
+                    sub.name,
+                    copy_to,
+                    options.lang,
+                    now,
+                    options.limits,
+                    options.rules,
+                ),
+            )
         )
     try:
         for result in pool.run(

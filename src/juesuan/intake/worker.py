@@ -3,15 +3,20 @@ write its annotated copy. Runs in the pool's children; everything it returns is 
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from juesuan.findings import Report
 from juesuan.io.package_scan import Limits
+
+if TYPE_CHECKING:
+    from juesuan.validators.extra import ExtraRules
 
 # Test-only fault injection, so the tests can prove that a crashing or hanging worker costs
 # only its file: "crash:NAME;hang:NAME;memory:NAME" makes the worker die, spin, or allocate
@@ -28,6 +33,7 @@ class Task:
     lang: str
     now: datetime
     limits: Limits
+    rules: tuple[Path, ...] = ()  # a bureau's own rule files (--rules)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,19 @@ def warm_up() -> None:
         validate(path, "template", Limits())
 
 
-def validate(path: Path, key: str, limits: Limits) -> Report:
+@functools.cache
+def bureau_rules(files: tuple[Path, ...]) -> ExtraRules | None:
+    """The bureau rules, loaded and registered once per worker (the parent has checked them)."""
+    if not files:
+        return None
+    from juesuan.validators.extra import load_extra
+
+    extra = load_extra(files)
+    extra.register()
+    return extra
+
+
+def validate(path: Path, key: str, limits: Limits, extra: ExtraRules | None = None) -> Report:
     """`juesuan.validate.validate_path` with the batch's limits instead of the defaults."""
     from juesuan.io.problems import InputProblem
     from juesuan.read import read_workbook
@@ -58,7 +76,7 @@ def validate(path: Path, key: str, limits: Limits) -> Report:
         workbook = read_workbook(path, limits=limits)
     except InputProblem as problem:
         return unreadable(key, problem)
-    return report_for(workbook, key)
+    return report_for(workbook, key, extra)
 
 
 def handle(task: Task) -> Checked:
@@ -66,7 +84,7 @@ def handle(task: Task) -> Checked:
 
     started = time.perf_counter()
     _inject_fault(task.name)
-    report = validate(task.path, task.key, task.limits)
+    report = validate(task.path, task.key, task.limits, bureau_rules(task.rules))
     if report.unreadable:
         return Checked(report, seconds=time.perf_counter() - started)
     try:
