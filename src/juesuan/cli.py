@@ -444,6 +444,8 @@ def intake(
     if not outcome.entries:
         click.echo("没有找到任何工作簿" if lang != "en" else "no workbook was found", err=True)
     sys.exit(outcome.exit_code)
+
+
 # ── the Excel add-in (juesuan.addin; xlwings is imported only inside these commands) ──────
 
 
