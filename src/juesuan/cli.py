@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -308,6 +308,213 @@ def explain(code: str) -> None:
         click.echo(f"未知的规则代码：{code}（用 juesuan rules 查看全部）", err=True)
         sys.exit(EXIT_UNUSABLE)
     Console(highlight=False).print(Markdown(render_markdown(key)))
+
+
+# ── intake: a finance bureau's batch of submissions ─────────────────────────────────────────
+
+
+def _cores() -> int:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _stop(lang: str, zh: str, en: str) -> NoReturn:
+    """One line on stderr, exit code 2."""
+    click.echo(en if lang == "en" else zh, err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="输出文件夹 / output folder.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="并行的工作进程数，默认为 CPU 核数 / worker processes (default: the number of cores).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="每个文件的处理时限（秒），超时的文件记为无法读取 / per-file time limit in seconds.",
+)
+@click.option(
+    "--max-unpacked",
+    type=click.IntRange(min=1),
+    default=400,
+    show_default=True,
+    metavar="MB",
+    help="每个工作簿解压后（按声明大小）的上限 / limit on a workbook's declared unpacked size.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=1024,
+    show_default=True,
+    metavar="MB",
+    help="每个工作进程的内存上限，0 为不限 / address-space cap per worker, 0 for none.",
+)
+@click.option(
+    "--force", is_flag=True, help="输出文件夹非空时仍写入（覆盖） / write into a non-empty folder."
+)
+@_RULES_OPTION
+@_LANG
+def intake(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    jobs: int | None,
+    timeout: float,
+    max_unpacked: int,
+    max_memory: int,
+    force: bool,
+    rule_files: tuple[Path, ...],
+    lang: str,
+) -> None:
+    """批量校验报送的决算工作簿 / check a batch of submitted workbooks.
+
+    PATHS 可以是文件、文件夹（含子文件夹）和 .zip 压缩包；.xlsx/.xlsm/.xls/.xlsb/.ods
+    逐个校验，其他文件列为未处理。输出文件夹中写出：汇总.xlsx、每份报送的带注释副本、
+    results.jsonl、findings.csv、junit.xml。
+
+    \b
+    退出码 / exit codes:
+      0  全部通过 / every submission passed
+      1  有报送未通过（有错误） / a submission has errors
+      2  有文件无法读取（损坏、加密、超时……）或用法错误 / a file is unreadable, or usage error
+      130  按 Ctrl-C 中断 / interrupted
+
+    \b
+    例 / example:
+      juesuan intake 报送/ 补报.zip --out 校验结果/
+      juesuan intake 报送/ --out 校验结果/ --jobs 2 --timeout 30
+      juesuan intake 报送/ --out 校验结果/ --rules 本地规则.toml
+    """
+    from dataclasses import replace
+
+    from juesuan.intake.batch import SUMMARY, Options, run
+    from juesuan.intake.pool import WorkersFailed
+    from juesuan.intake.progress import progress_for
+    from juesuan.io.package_scan import Limits
+
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        _stop(
+            lang,
+            f"输出文件夹不是空的：{out_dir}（如需写入请加 --force）",
+            f"the output folder is not empty: {out_dir} (use --force to write into it)",
+        )
+    _extra_rules(rule_files, lang)  # checked here: a broken file stops the batch with one line
+    limits = replace(Limits(), max_uncompressed_bytes=max_unpacked << 20)
+    options = Options(
+        out=out_dir,
+        jobs=jobs or _cores(),
+        timeout=timeout,
+        memory_mb=max_memory,
+        limits=limits,
+        lang=lang,
+        rules=tuple(p.resolve() for p in rule_files),
+    )
+    try:
+        outcome = run(paths, options, progress_for(lang))
+    except WorkersFailed as exc:
+        _stop(
+            lang,
+            f"工作进程无法启动（{exc}）；若 --max-memory 设得很小，请调大后重试",
+            f"the worker processes cannot start ({exc}); if --max-memory is small, raise it",
+        )
+    except OSError as exc:
+        _stop(lang, f"无法写出 {out_dir}：{exc}", f"cannot write {out_dir}: {exc}")
+    except KeyboardInterrupt:  # the workers are stopped and the scratch folder removed
+        click.echo(
+            "已中断，未写出汇总" if lang != "en" else "interrupted; no summary written", err=True
+        )
+        sys.exit(130)
+    click.echo(outcome.summary_line(lang, out_dir / SUMMARY))
+    if not outcome.entries:
+        click.echo("没有找到任何工作簿" if lang != "en" else "no workbook was found", err=True)
+    sys.exit(outcome.exit_code)
+
+
+# ── the Excel add-in (juesuan.addin; xlwings is imported only inside these commands) ──────
+
+
+@main.group("addin")
+def addin_group() -> None:
+    """Excel 加载项：「决算校验」选项卡上的「校验」按钮 / the Excel add-in.
+
+    \b
+    juesuan addin build      生成 juesuan.addin.xlam / build the add-in file
+    juesuan addin install    安装到 Excel（Windows、macOS） / install into Excel
+    juesuan addin uninstall  从 Excel 中移除 / remove it from Excel
+    """
+
+
+@addin_group.command("build")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="输出目录 / output directory.",
+)
+@click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file.")
+def addin_build(out_dir: Path, force: bool) -> None:
+    """由已安装的 xlwings 生成加载项 / build juesuan.addin.xlam from the installed xlwings."""
+    from juesuan.addin.build import BuildError, build
+    from juesuan.i18n import t
+
+    try:
+        path = build(out_dir, overwrite=force)
+    except FileExistsError as exc:
+        click.echo(t("exists", "zh", path=exc.args[0]), err=True)
+        sys.exit(EXIT_UNUSABLE)
+    except (BuildError, OSError) as exc:
+        click.echo(f"无法生成加载项：{exc}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    click.echo(f"已生成 Excel 加载项：{path}")
+
+
+@addin_group.command("install")
+@click.option(
+    "--file",
+    "built",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="安装已生成的 juesuan.addin.xlam（默认现场生成） / install this built file.",
+)
+def addin_install(built: Path | None) -> None:
+    """安装到 Excel 的启动文件夹 / install into Excel's startup folder (Windows, macOS)."""
+    from juesuan.addin.install import NoExcel, install
+
+    try:
+        install(built)
+    except (NoExcel, ValueError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_UNUSABLE)
+
+
+@addin_group.command("uninstall")
+def addin_uninstall() -> None:
+    """从 Excel 的启动文件夹移除 / remove from Excel's startup folder (Windows, macOS)."""
+    from juesuan.addin.install import NoExcel, uninstall
+
+    try:
+        uninstall()
+    except NoExcel as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_UNUSABLE)
 
 
 if __name__ == "__main__":  # pragma: no cover

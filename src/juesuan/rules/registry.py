@@ -64,6 +64,20 @@ RULES: dict[str, Rule] = {
             "工作表声明的行列数超出限制",
             "a sheet declares more rows or cells than allowed",
         ),
+        Rule(
+            "IN110",
+            "timeout",
+            _E,
+            "文件处理超时（批量校验）",
+            "processing the file took longer than the time limit (intake)",
+        ),
+        Rule(
+            "IN111",
+            "processing-failed",
+            _E,
+            "处理文件的进程异常退出（批量校验）",
+            "the process checking the file died (intake)",
+        ),
         Rule("ST101", "table-missing", _E, "缺少法定公开表", "a statutory table is missing"),
         Rule("ST102", "table-duplicate", _W, "同一张表出现多次", "a table appears more than once"),
         Rule(
