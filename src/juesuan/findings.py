@@ -71,6 +71,12 @@ class Finding:
     related: tuple[Related, ...] = ()
     # What identifies the place independently of where it sits today (row and column keys).
     place: str = ""
+    # Findings from the explanation text (情况说明): the section heading, the sentence quoted,
+    # its character offset (0-based, in the text as read) and line (1-based).
+    text_section: str | None = None
+    text_quote: str | None = None
+    text_offset: int | None = None
+    text_line: int | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -83,9 +89,20 @@ class Finding:
     def line(self, lang: str = "zh") -> str:
         """One line per finding, for tests and logs: `error ST101 T5 Sheet!C7 message`."""
         where = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or "-")
+        if self.text_offset is not None and not self.cell:
+            where = f"说明@{self.text_offset}"
         return f"{self.severity.value} {self.code} {self.table or '-'} {where} {self.text(lang)}"
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        out = self._json(lang)
+        if self.text_offset is not None:  # only findings from the text carry these keys
+            out["text_section"] = self.text_section
+            out["text_quote"] = self.text_quote
+            out["text_offset"] = self.text_offset
+            out["text_line"] = self.text_line
+        return out
+
+    def _json(self, lang: str) -> dict[str, Any]:
         return {
             "code": self.code,
             "name": self.name,

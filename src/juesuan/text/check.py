@@ -1,0 +1,60 @@
+"""Check an explanation text: alone, against its workbook, and against last year's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from juesuan.findings import Finding
+from juesuan.tables import Workbook
+from juesuan.text.against_tables import check_prior, check_tables
+from juesuan.text.arithmetic import check_counts, check_percentages, check_restated, check_sums
+from juesuan.text.context import Context
+from juesuan.text.document import Document, split
+from juesuan.text.extract import Extraction, extract
+from juesuan.text.perf import PerfTable, read_tables
+from juesuan.text.source import Source
+
+
+@dataclass
+class TextResult:
+    doc: Document
+    extraction: Extraction
+    perf: list[PerfTable]
+    findings: list[Finding]
+    unchecked: list[tuple[object, str, str]]
+
+    def coverage(self) -> dict[str, int]:
+        figures = self.extraction.figures
+        indicators = sum(len(t.indicators) for t in self.perf)
+        return {
+            "sections": sum(1 for s in self.doc.sections if s.heading),
+            "figures": len(figures),
+            "amounts": sum(1 for f in figures if f.kind in ("amount", "actual", "budget")),
+            "percentages": sum(1 for f in figures if f.is_percent),
+            "changes": sum(1 for f in figures if f.kind == "yoy_amount"),
+            "counts": sum(1 for f in figures if f.kind == "count"),
+            "perf_tables": len(self.perf),
+            "perf_indicators": indicators,
+            "skipped_sentences": len({(k.start, k.sentence) for k in self.extraction.skipped}),
+            "unchecked": len(self.unchecked),
+        }
+
+
+def check_text(
+    source: Source, wb: Workbook | None = None, prior: Workbook | None = None
+) -> TextResult:
+    doc = split(source.name, source.text)
+    year = wb.year if wb is not None else None
+    x = extract(doc, year)
+    ctx = Context(doc, x, read_tables(doc), wb, prior)
+    check_tables(ctx)
+    check_sums(ctx)
+    check_percentages(ctx)
+    check_restated(ctx)
+    check_counts(ctx)
+    from juesuan.text.performance import check_perf
+
+    check_perf(ctx)
+    check_prior(ctx)
+    ctx.findings.sort(key=lambda f: f.text_offset or 0)
+    return TextResult(doc, x, ctx.perf, ctx.findings, list(ctx.unchecked))
