@@ -171,6 +171,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     unreadable: bool = False
+    # the explanation text checked with the workbook (`--text`): file and coverage
+    text: dict[str, Any] | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -193,6 +195,12 @@ class Report:
         return [f.line(lang) for f in self.sorted_findings()]
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        out = self._json(lang)
+        if self.text is not None:
+            out["text"] = self.text
+        return out
+
+    def _json(self, lang: str) -> dict[str, Any]:
         return {
             "juesuan": __version__,
             "edition": self.edition,

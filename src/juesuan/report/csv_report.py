@@ -11,6 +11,7 @@ from juesuan.findings import Report, fmt_amount
 COLUMNS = (
     "file", "status", "code", "name", "severity", "table", "sheet", "cell", "row", "column",
     "actual", "expected", "difference", "tolerance", "related", "message", "fingerprint",
+    "text_section", "text_line", "text_offset", "text_quote",
 )  # fmt: skip
 
 
@@ -32,6 +33,8 @@ def dumps(reports: list[Report], lang: str = "zh") -> str:
                     fmt_amount(f.actual) or "", fmt_amount(f.expected) or "",
                     fmt_amount(f.difference) or "", fmt_amount(f.tolerance) or "",
                     related, f.text(lang), f.fingerprint,
+                    f.text_section or "", "" if f.text_line is None else f.text_line,
+                    "" if f.text_offset is None else f.text_offset, f.text_quote or "",
                 )
             )  # fmt: skip
     return buf.getvalue()

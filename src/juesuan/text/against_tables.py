@@ -45,9 +45,7 @@ def _restates(ctx: Context, fig: Figure) -> None:
     en = f"'{name} {fig.printed}' differs from {cell.en()} by {fmt(result.difference)} 万元"
     if len(results) > 1:
         zh += (
-            "（该表述可指"
-            + "、".join(name_of(k or "") + " " + c.cell for _, k, c in results)
-            + "，均不符）"
+            "（该表述可指" + "、".join(f"{c.title} {c.cell}" for _, _, c in results) + "，均不符）"
         )
         en += " (it may mean any of these cells; none matches)"
     if result.status is Status.NOTICE:
