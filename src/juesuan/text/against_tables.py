@@ -23,7 +23,7 @@ def check_tables(ctx: Context) -> None:
     if ctx.wb is None:
         return
     for fig in ctx.x.figures:
-        if fig.kind in ("amount", "budget") and fig.key is not None:
+        if fig.kind in ("amount", "budget") and fig.key is not None and fig.explicit:
             _restates(ctx, fig)
     _admin_cost(ctx)
 
@@ -35,7 +35,8 @@ def _restates(ctx: Context, fig: Figure) -> None:
         if ref_of(fig.key or "") is not None:
             ctx.not_checked(fig, "工作簿中找不到对应单元格", "no matching cell in the workbook")
         return
-    results = [(compare.equal(_value(fig), [Value(c.value, c.half)]), k, c) for k, c in cells]
+    results = [(compare.restates(_value(fig), Value(c.value, c.half), c.decimals), k, c)
+               for k, c in cells]  # fmt: skip
     if any(r.status is Status.PASS for r, _, _ in results):
         return
     result, key, cell = min(results, key=lambda t: abs(t[0].difference))

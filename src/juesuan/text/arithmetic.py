@@ -50,6 +50,7 @@ def _first(ctx: Context, key: str) -> Figure | None:
         if (
             f.key == key
             and not f.alternatives
+            and f.explicit
             and f.kind in ("amount", "actual", "budget", "count")
         ):
             return f
@@ -114,7 +115,8 @@ def _sum(ctx: Context, total: Figure, parts: Sequence[Figure]) -> None:
 def check_restated(ctx: Context) -> None:
     groups: dict[str, list[Figure]] = {}
     for f in ctx.x.figures:
-        if f.kind in ("amount", "actual", "budget", "count") and f.key and not f.alternatives:
+        stated = f.kind in ("amount", "actual", "budget", "count")
+        if stated and f.key and not f.alternatives and f.explicit:
             groups.setdefault(f.key, []).append(f)
     for figs in groups.values():
         first = figs[0]

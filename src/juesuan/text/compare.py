@@ -50,6 +50,17 @@ def equal(stated: Value, parts: Sequence[Value], signs: Sequence[int] | None = N
     return _result(stated.value, expected, tolerance)
 
 
+def restates(fine: Value, coarse: Value, coarse_decimals: int) -> Result:
+    """A figure printed with more decimals than the cell it restates (a text in 元 against a
+    table in 万元) passes when it rounds to the printed cell; else as `equal`."""
+    if decimals_of(fine.value) > coarse_decimals:
+        quantum = Decimal(1).scaleb(-coarse_decimals)
+        if fine.value.quantize(quantum, rounding=ROUND_HALF_UP) == coarse.value:
+            return Result(Status.PASS, coarse.value, fine.value, fine.value - coarse.value,
+                          fine.half + coarse.half)  # fmt: skip
+    return equal(fine, [coarse])
+
+
 def not_more(stated: Value, bound: Value) -> Result:
     tolerance = stated.half + bound.half
     difference = stated.value - bound.value

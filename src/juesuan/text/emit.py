@@ -30,6 +30,7 @@ class Cell:
     amount: Amount
     value: Decimal  # in 万元
     half: Decimal
+    decimals: int = 2  # decimals of `value` as printed (in 万元)
 
     def related(self) -> Related:
         return Related(self.sheet, self.cell, self.amount.value, f"{self.row} / {self.column}")
@@ -42,7 +43,11 @@ class Cell:
 
 
 def fmt(value: Decimal) -> str:
-    return format(value, "f")
+    """Exact, with at least two decimals and no trailing zeros beyond them (580.93, 580.931)."""
+    text = format(value, "f")
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0").ljust(2, "0")
+    return f"{whole}.{frac}"
 
 
 def severity_of(result: Result | Status) -> Severity | None:
@@ -119,7 +124,8 @@ def lookup(wb: Workbook | None, ref: tuple[str, str, str, str] | None) -> Cell |
         return None
     value = amount.zero_if_blank
     half = Decimal(0) if amount.value is None else Decimal(5).scaleb(-(max(amount.decimals, 2) + 1))
+    decimals = max(amount.decimals, 2)
     if table.unit == "元":
-        value, half = value.scaleb(-4), half.scaleb(-4)
+        value, half, decimals = value.scaleb(-4), half.scaleb(-4), decimals + 4
     return Cell(table_key, table.title, amount.sheet, amount.cell, row.label, col.label, amount,
-                value, half)  # fmt: skip
+                value, half, decimals)  # fmt: skip

@@ -20,7 +20,7 @@ _LEAD = re.compile(
     r"^(?:\d+[.、]|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|其中|包括|分别为|分别是"
     r"|截至|\d{4}年(?:度|末)?|\d{1,2}月\d{1,2}日|本年度|与上年相比|与年初预算相比)+"
 )
-_TAIL = re.compile(r"(?:为|是|共计|共|达到|达|约|支出决算数为|决算数为)$")
+_TAIL = re.compile(r"(?:为|是|共计|共|达到|达|约)$")
 _YOY_AMOUNT = re.compile(r"(增加|减少|增长|下降|上升|降低|节约|减)了?$")
 _YOY_PCT = re.compile(r"(增长|下降|增幅|降幅|增长率|下降率|上升|减少|降低|增加)(了|为|达)?$")
 _NEGATIVE = ("减少", "下降", "降幅", "下降率", "降低", "节约", "减")
@@ -48,6 +48,9 @@ class Figure:
     pair: Figure | None = None  # a percentage's amount: yoy_pct → yoy_amount, rate → budget
     actual: Figure | None = None  # a budget comparison's 决算数
     alternatives: tuple[str, ...] = ()  # possible meanings of an ambiguous label
+    # False when the quantity was inferred from context (a 预算数 with no name of its own):
+    # good enough to recompute its rate, not to call a different figure a contradiction
+    explicit: bool = True
 
     @property
     def is_percent(self) -> bool:
@@ -185,8 +188,9 @@ class _Reader:
         budget: Figure | None = None
         last_yoy: Figure | None = None
         last_count: str | None = None
+        head = re.sub(r"\s", "", flat[s : tokens[0].start])
         for phrase, key in SUBJECT_PHRASES:
-            if phrase in re.sub(r"\s", "", flat[s:e]).split("相比")[0] and self.out.first(key):
+            if phrase in head and self.out.first(key):
                 self.subject = self.out.first(key)
                 break
         for tok in tokens:
@@ -237,14 +241,14 @@ class _Reader:
                 self.skip(s, e, "预算数没有可对应的项目", "a budget figure naming no quantity")
                 return None
             fig = self.figure("budget", "budget:" + key, tok, label, s, e)
-            fig.subject = subject
+            fig.subject, fig.explicit = subject, q is not None
             return fig
         if "(类)" in prefix and (found := self.item(tok, label, prefix, s, e)) is not None:
             return found
         if _ACTUAL.search(label) and budget is not None:
             key = budget.key.removeprefix("budget:") if budget.key else None
             fig = self.figure("actual", key, tok, label, s, e)
-            fig.subject = budget.subject
+            fig.subject, fig.explicit = budget.subject, budget.explicit
             return fig
         q = classify(label, kind)
         if q is None:
@@ -263,10 +267,10 @@ class _Reader:
 
     def item(self, tok: _Token, label: str, prefix: str, s: int, e: int) -> Figure | None:
         """A 功能分类 类/款/项 named “X(类)Y(款)Z(项)”, resolved to its code."""
-        words = re.split(r"[，,。；;]", prefix)[-1]
-        words = re.sub(r"^\d+[.、]", "", words)
-        if "(类)" not in words:
+        segments = [w for w in re.split(r"[，,。；;：:]", prefix) if "(类)" in w]
+        if not segments:
             return None
+        words = re.sub(r"^\d+[.、]", "", segments[-1])
         cls, _, rest = words.partition("(类)")
         kuan, _, rest = rest.partition("(款)") if "(款)" in rest else ("", "", rest)
         xiang = rest.partition("(项)")[0] if "(项)" in rest else ""

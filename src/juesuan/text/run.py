@@ -37,7 +37,6 @@ def validate_with_text(
     else:
         assert text is not None
         report = Report(file=str(text))
-        _title(report, text)
     source: Source
     if text is not None:
         source = read_source(text)
@@ -56,10 +55,8 @@ def validate_with_text(
 _TITLE = re.compile(r"^\s*(\S{2,40}?)\s*(20\d\d)\s*年度?")
 
 
-def _title(report: Report, text: Path | str) -> None:
+def _title(report: Report, text: str) -> None:
     """Unit and year from the text's title line (“XX局 2023 年度部门决算公开说明”)."""
-    if isinstance(text, Path):
-        return
     first = next((line for line in text.splitlines() if line.strip()), "")
     if m := _TITLE.match(first):
         report.unit_name, report.year = m.group(1), int(m.group(2))
