@@ -100,10 +100,11 @@ def _sum(ctx: Context, total: Figure, parts: Sequence[Figure]) -> None:
     if result.status is Status.PASS:
         return
     unit = _unit(total.key or "")
-    terms = " + ".join(f"{p.label or name_of(p.key or '')} {fmt(p.value)}" for p in parts)
+    show = (lambda v: str(int(v))) if total.kind == "count" else fmt
+    terms = " + ".join(f"{p.label or name_of(p.key or '')} {show(p.value)}" for p in parts)
     name = total.label or name_of(total.key or "")
-    zh = f"{name} {fmt(total.value)}{unit} ≠ {terms} = {fmt(result.expected)}{unit}"
-    en = f"{name} {fmt(total.value)} ≠ {terms} = {fmt(result.expected)}"
+    zh = f"{name} {show(total.value)}{unit} ≠ {terms} = {show(result.expected)}{unit}"
+    en = f"{name} {show(total.value)} ≠ {terms} = {show(result.expected)}"
     if result.status is Status.NOTICE:
         zh += "（在舍入误差内）"
         en += " (within rounding)"

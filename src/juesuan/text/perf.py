@@ -22,7 +22,7 @@ _ROW_END = re.compile(r"(?:^|\s)(\d{1,3}(?:\.\d+)?)\s+(\d{1,3}\.\d{1,2})\s*分?\
 _TOTAL = re.compile(r"^总分\s+(\d{1,3}(?:\.\d+)?)\s+(\d{1,3}(?:\.\d+)?)\s*分?\s*$")
 _FUNDS = re.compile(r"^年度资金总额\s+(.*)$")
 _TARGET = re.compile(
-    r"^(?P<target>(?:[<>]=?|≤|≥|=)\s*[\d.,]+\s*[^\s=<>≤≥]*)\s+(?P<actual>=?\s*[\d.,]+\s*\S*)$"
+    r"(?:^|\s)(?P<target>(?:[<>]=?|≤|≥|=)\s*[\d.,]+\s*[^\s=<>≤≥]*)\s+(?P<actual>=?\s*[\d.,]+\s*\S*)$"
 )
 _HEADER = re.compile(r"年度指标值|实际完成值")
 _STOP = re.compile(
@@ -116,10 +116,12 @@ def _table(doc: Document, section: Section) -> PerfTable:
                 line,
                 offset,
             )
-            if t := _TARGET.match(re.sub(r"\s+(?=[元万%个条件块次])", "", head)):
+            head = re.sub(r"\s+(?=[元万%个条件块次])", "", head)
+            if t := _TARGET.search(head):
                 ind.target, ind.actual = t.group("target"), t.group("actual")
-            elif head and not ind.name:
-                ind.name = head
+                head = head[: t.start()].strip()
+            if head and not ind.name:  # a table kept one row per line: the name is on it
+                ind.name = head.split()[-1] if " " in head else head
             table.indicators.append(ind)
             name_lines = []
             continue

@@ -365,6 +365,7 @@ COUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("assets.vehicles", "固定资产车辆", "vehicles among fixed assets", r"车辆"),
 )
 COUNT_NAMES = {key: (zh, en) for key, zh, en, _ in COUNTS}
+COUNT_NAMES["three.reception_people"] = ("国内公务接待人次", "persons received")
 
 # Phrases standing for a quantity without stating it (“收入支出总体与上年相比，增加…”).
 SUBJECT_PHRASES = (
