@@ -49,6 +49,7 @@ def validate_with_text(
     last = _prior(prior) if prior is not None else None
     result = check_text(source, wb, last)
     report.findings.extend(result.findings)
+    report.text = text_json(result, verbose=False)
     return report, result
 
 

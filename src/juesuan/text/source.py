@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+_ODD = re.compile("[\ue000-\uf8ff\u3040-\u30ff\u0370-\u03ff\u0400-\u04ff\u2500-\u257f]")
 MAX_BYTES = 20 * 1024 * 1024  # a disclosure text is a few hundred KB; refuse anything absurd
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -64,13 +65,23 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             return data.decode(enc), enc
-    for enc in ("utf-8", "gb18030", "big5"):
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Big5 bytes often decode as GB18030 too, into private-use characters, kana and Greek:
+    # of the decodings that succeed, keep the one with fewest such characters.
+    candidates = []
+    for enc in ("gb18030", "big5"):
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
         if "\x00" not in text:
-            return text, enc
+            candidates.append((len(_ODD.findall(text)), enc, text))
+    if candidates:
+        _, enc, text = min(candidates)
+        return text, enc
     raise TextProblem(
         f"{name}：无法识别文本编码（应为 UTF-8 或 GB18030）",
         f"{name}: unknown text encoding (expected UTF-8 or GB18030)",
