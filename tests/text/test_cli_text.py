@@ -8,7 +8,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,20 +17,12 @@ import pytest
 
 from conftest import SAMPLES, pdf_text
 from juesuan.text.run import validate_with_text
+from test_rule_docs import run  # the CLI in a subprocess
 
 SAMPLE = SAMPLES / "sample_2023.xlsx"
 SEED = SAMPLES / "sample_2023_说明.txt"
 TEXTS = Path(__file__).resolve().parent / "texts"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seed_with_sample_2023.json"
-
-
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "juesuan", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def report_of(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
