@@ -197,7 +197,7 @@ def test_workbook_entry_names_and_active_tab(
     # Existing names are kept verbatim (their localSheetId stays valid: the sheet is last).
     for name in re.findall(r"<definedName .*?</definedName>", before):
         assert name in after
-    assert f'localSheetId="{len(names) - 1}" hidden="1">\'校验结果\'!$A$12:$L$' in after
+    assert f'localSheetId="{len(names) - 1}" hidden="1">\'校验结果\'!$A$12:$M$' in after
 
 
 def test_input_is_never_written(
@@ -225,7 +225,7 @@ def test_openpyxl_reads_the_result_sheet(annotated: tuple[Path, AnnotateResult])
     assert ws.cell(HEADER_ROW + len(rows) + 1, 1).value is None
     assert ws.column_dimensions["L"].hidden
     assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:L{HEADER_ROW + len(rows)}"
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:M{HEADER_ROW + len(rows)}"
     labels = {ws.cell(r, 1).value: ws.cell(r, 4).value for r in range(2, 11)}
     assert labels["错误"] == 3 and labels["结论"] == "未通过" and labels["单位"] == "示例单位"
 
