@@ -111,3 +111,27 @@ def test_chinese_numerals() -> None:
         0, 3, 12, 20, 42, 105, 2,
     ]  # fmt: skip
     assert count_of("12") == 12 and count_of("几") is None
+
+
+def test_a_change_names_its_quantity() -> None:
+    text = (
+        "七、财政拨款“三公”经费支出决算情况说明\n"
+        "公务接待费支出0.10万元，公务用车运行维护费3.80万元。公务接待费比上年增加0.07万元，增长233.33%。\n"
+    )
+    x = extract(split("t", text))
+    change = next(f for f in x.figures if f.kind == "yoy_amount")
+    assert change.key == "three.reception" and change.subject is not None
+    assert change.subject.value == Decimal("0.10")  # not the 3.80 stated last
+
+
+def test_changes_against_the_budget_and_unknown_subjects_are_skipped() -> None:
+    text = (
+        "五、一般公共预算财政拨款支出决算情况说明\n"
+        "一般公共预算财政拨款支出573.75万元，比年初预算增加138.45万元，增长31.81%。\n"
+        "培训费比上年增加1.00万元。\n"
+    )
+    x = extract(split("t", text))
+    assert [f.kind for f in x.figures] == ["amount"]
+    reasons = {s.reason for s in x.skipped}
+    assert "与预算比较的增减（未核对）" in reasons
+    assert "无法确定「培训费」所指的金额" in reasons

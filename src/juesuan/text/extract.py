@@ -27,6 +27,9 @@ _NEGATIVE = ("减少", "下降", "降幅", "下降率", "降低", "节约", "减
 _BUDGET = re.compile(r"(年初预算数?|全年预算数?|预算数)(为)?$")
 _ACTUAL = re.compile(r"决算数?(为)?$")
 _SHARE = re.compile(r"占(.*?)的?(比重|比例)?(为)?$")
+_COMPARED = re.compile(
+    r"(?:(?:比|较|与|同)(?:上年|上年度|去年|\d{4}年度?)(?:决算数?|同期)?(?:相比)?|同比|相比)$"
+)
 _COMPLETION = re.compile(r"(完成(年初|全年)?预算的?|预算完成率)(为)?$")
 
 
@@ -155,6 +158,7 @@ class _Reader:
     def __init__(self, doc: Document, section: Section, out: Extraction, codes: _Codes) -> None:
         self.doc, self.section, self.out, self.codes = doc, section, out, codes
         self.subject: Figure | None = None
+        self.against_budget = False  # this sentence states a change against the budget
 
     def offset(self, i: int) -> int:
         offsets = self.section.offsets
@@ -187,6 +191,7 @@ class _Reader:
         flat = self.section.flat
         budget: Figure | None = None
         last_yoy: Figure | None = None
+        self.against_budget = False
         last_count: str | None = None
         head = re.sub(r"\s", "", flat[s : tokens[0].start])
         for phrase, key in SUBJECT_PHRASES:
@@ -219,13 +224,13 @@ class _Reader:
     ) -> Figure | None:
         kind = self.section.kind
         if m := _YOY_AMOUNT.search(label):
-            if self.subject is None:
-                self.skip(s, e, "增减额没有可对应的金额", "a change with no amount it refers to")
+            subject = self.named_subject(label[: m.start()], s, e)
+            if subject is None:
                 return None
-            fig = self.figure("yoy_amount", self.subject.key, tok, label, s, e)
+            fig = self.figure("yoy_amount", subject.key, tok, label, s, e)
             if m.group(1) in _NEGATIVE:
                 fig.value = -fig.value
-            fig.subject = self.subject
+            fig.subject = subject
             return fig
         if kind == "perf" and (q := classify(label, kind)) is not None:
             fig = self.figure("amount", q.key, tok, label, s, e)
@@ -259,6 +264,32 @@ class _Reader:
         fig.alternatives = q.alternatives
         self.subject = fig
         return fig
+
+    def named_subject(self, words: str, s: int, e: int) -> Figure | None:
+        """What a change or share is about: the quantity named just before it (“公务接待费比上年
+        增加”), else the amount stated last. None (and the sentence skipped) when the words name
+        something unknown or unstated, or compare with a budget rather than last year."""
+        rest = _COMPARED.sub("", words)
+        if "预算" in rest or self.against_budget:
+            self.against_budget = True  # the sentence's percentages compare with the budget too
+            self.skip(
+                s, e, "与预算比较的增减（未核对）", "a change against the budget (not checked)"
+            )
+            return None
+        if not rest:
+            if self.subject is None:
+                self.skip(s, e, "增减或占比没有可对应的金额", "a change or share with no amount")
+            return self.subject
+        for phrase, key in SUBJECT_PHRASES:
+            if rest.endswith(phrase) and (found := self.out.first(key)) is not None:
+                return found
+        q = classify(rest, self.section.kind)
+        found = self.base_for(q.key) if q is not None else None
+        if found is None:
+            self.skip(
+                s, e, f"无法确定「{rest}」所指的金额", f"cannot tell which amount '{rest}' is"
+            )
+        return found
 
     def base_for(self, key: str) -> Figure | None:
         """The amount stated last for `key` in this section, else the first in the text."""
@@ -302,20 +333,21 @@ class _Reader:
             fig.pair = budget
             return
         if m := _YOY_PCT.search(label):
-            if self.subject is None:
-                self.skip(s, e, "增长率没有可对应的金额", "a growth rate with no amount")
+            subject = self.named_subject(label[: m.start()], s, e)
+            if subject is None:
                 return
-            fig = self.figure("yoy_pct", self.subject.key, tok, label, s, e)
+            fig = self.figure("yoy_pct", subject.key, tok, label, s, e)
             if m.group(1) in _NEGATIVE and fig.value > 0:
                 fig.value = -fig.value
-            fig.subject = self.subject
-            if last_yoy is not None and last_yoy.subject is self.subject:
+            fig.subject = subject
+            if last_yoy is not None and last_yoy.subject is subject:
                 fig.pair = last_yoy
             return
         if m := _SHARE.search(label):
-            if self.subject is None:
-                self.skip(s, e, "占比没有可对应的金额", "a share with no amount")
+            subject = self.named_subject(label[: m.start()], s, e)
+            if subject is None:
                 return
+            self.subject = subject
             named = m.group(1)
             q = classify(named, self.section.kind) if named else None
             from juesuan.text.quantities import SHARE_PARENT

@@ -82,9 +82,9 @@ def describe(fig: Figure, lang: str = "zh") -> str:
         "completion": ("预算完成率", "completion"), "count": ("数量", "count"),
     }  # fmt: skip
     zh, en = kinds.get(fig.kind, (fig.kind, fig.kind))
-    name = (
-        name_of(fig.key or "", lang) if not (fig.key or "").startswith("gpb.item:") else fig.label
-    )
+    name = name_of(fig.key or "", lang)
+    if (fig.key or "").startswith("gpb.item:"):  # a 功能分类 item: the name as the text gives it
+        name = fig.subject.label if fig.subject is not None else fig.label
     extra = ""
     if fig.kind == "share" and fig.denominator:
         extra = f" ÷ {name_of(fig.denominator, lang)}"
