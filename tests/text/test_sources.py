@@ -19,6 +19,7 @@ from juesuan.text.check import check_text
 from juesuan.text.source import TextProblem, read_source, sheet_source
 
 SEED = SAMPLES / "sample_2023_说明.txt"
+TEXTS = Path(__file__).resolve().parent / "texts"
 SEED_CODES = {"TX303", "TX306", "TX309"}
 
 
@@ -26,12 +27,19 @@ def _codes(path: Path) -> set[str]:
     return {f.code for f in check_text(read_source(path)).findings}
 
 
-def write_docx(path: Path, lines: list[str]) -> None:
-    """A minimal WordprocessingML package: one paragraph per line, and one table."""
-    body = "".join(
-        f'<w:p><w:r><w:t xml:space="preserve">{escape(s)}</w:t></w:r></w:p>' for s in lines
+def _p(text: str) -> str:
+    return f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+
+def write_docx(path: Path, lines: list[str], table_rows: list[list[str]] | None = None) -> None:
+    """A minimal WordprocessingML package: one paragraph per line, then a table whose cells
+    hold the given texts (one paragraph per cell)."""
+    body = "".join(_p(s) for s in lines)
+    rows = table_rows if table_rows is not None else [["表格单元"]]
+    cells = "".join(
+        "<w:tr>" + "".join(f"<w:tc>{_p(c)}</w:tc>" for c in row) + "</w:tr>" for row in rows
     )
-    body += "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>表格单元</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    body += f"<w:tbl>{cells}</w:tbl>"
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(
@@ -80,6 +88,24 @@ def test_docx(tmp_path: Path) -> None:
     source = read_source(path)
     assert source.kind == "docx" and "表格单元" in source.text
     assert _codes(path) == SEED_CODES
+
+
+def test_docx_with_a_performance_table(tmp_path: Path) -> None:
+    """Word keeps the 绩效自评表 as a real table: each row is read as one line of cells."""
+    text = (TEXTS / "standard_2023.txt").read_text("utf-8")
+    text = text.replace("<=4万元 =3.98万元 5 0.00", "<=4元 =398元 5 0.00")
+    prose, _, rest = text.partition("项目支出绩效自评表\n")
+    first, _, second = rest.partition("项目支出绩效自评表\n")
+    table, _, _ = second.partition("十二、其他需说明的事项")
+    path = tmp_path / "说明.docx"
+    # the first table as paragraphs, the second as a Word table (cells split at spaces)
+    body = [*prose.splitlines(), "项目支出绩效自评表", *first.splitlines(), "项目支出绩效自评表"]
+    write_docx(path, body, [line.split(" ") for line in table.splitlines() if line])
+    result = check_text(read_source(path))
+    seal = [f for f in result.findings if f.code == "TX309"]
+    assert len(seal) == 1 and "电子印章" in seal[0].message
+    assert [len(t.indicators) for t in result.perf] == [10, 10]
+    assert all(t.total_score is not None for t in result.perf)
 
 
 def test_pdf_made_by_libreoffice(tmp_path: Path, to_pdf: Callable[[Path], Path]) -> None:

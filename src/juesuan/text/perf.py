@@ -82,6 +82,12 @@ def _lines(doc: Document, section: Section) -> list[tuple[int, str]]:
     return out
 
 
+def printed_line(doc: Document, offset: int) -> str:
+    """The line at `offset` as printed (for quoting; parsing works on the normalised line)."""
+    end = doc.text.find("\n", offset)
+    return doc.text[offset : end if end >= 0 else len(doc.text)].strip()
+
+
 def read_tables(doc: Document) -> list[PerfTable]:
     return [_table(doc, s) for s in doc.sections if s.kind == "perf_table"]
 
@@ -96,6 +102,7 @@ def _table(doc: Document, section: Section) -> PerfTable:
             continue
         if m := _FUNDS.match(line):
             _funds(table, m.group(1), offset, line)
+            table.funds_line = printed_line(doc, offset)
             continue
         if _HEADER.search(line):
             in_indicators, name_lines = True, []
@@ -113,7 +120,7 @@ def _table(doc: Document, section: Section) -> PerfTable:
                 "".join(name_lines[-6:]),
                 _number(m.group(1), offset + m.start(1)),
                 _number(m.group(2), offset + m.start(2)),
-                line,
+                printed_line(doc, offset),
                 offset,
             )
             head = re.sub(r"\s+(?=[元万%个条件块次])", "", head)

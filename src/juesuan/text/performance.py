@@ -12,7 +12,7 @@ from juesuan.text.compare import Value
 from juesuan.text.context import Context
 from juesuan.text.emit import at_figure, at_text, fmt, severity_of
 from juesuan.text.numbers import half_width
-from juesuan.text.perf import Indicator, Number, PerfTable
+from juesuan.text.perf import Indicator, Number, PerfTable, printed_line
 from juesuan.validators.interval import Status
 
 
@@ -83,7 +83,7 @@ def _scores(ctx: Context, t: PerfTable) -> None:
           f"（{len(rows)} 项）")  # fmt: skip
     en = f"total score {t.total_score.printed} ≠ sum of scores {fmt(result.expected)}"
     ctx.findings.append(at_text(ctx.doc, "TX308", zh, en, section=_where(t),
-                                sentence=f"总分 {t.total_weight.printed} {t.total_score.printed}",
+                                sentence=printed_line(ctx.doc, t.total_offset),
                                 offset=t.total_offset, result=result, severity=severity_of(result),
                                 place=f"total|{t.project}"))  # fmt: skip
 

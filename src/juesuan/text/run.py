@@ -58,9 +58,11 @@ _TITLE = re.compile(r"^\s*(\S{2,40}?)\s*(20\d\d)\s*年度?")
 
 def _title(report: Report, text: str) -> None:
     """Unit and year from the text's title line (“XX局 2023 年度部门决算公开说明”)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if m := _TITLE.match(first):
-        report.unit_name, report.year = m.group(1), int(m.group(2))
+    from juesuan.text.normal import normalise
+
+    raw = next((line for line in text.splitlines() if line.strip()), "")
+    if m := _TITLE.match(normalise(raw)):  # 1:1 normalisation: the name is shown as printed
+        report.unit_name, report.year = raw[m.start(1) : m.end(1)], int(m.group(2))
 
 
 def _prior(path: Path) -> Workbook:

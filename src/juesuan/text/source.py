@@ -92,7 +92,7 @@ def _docx_text(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo("word/document.xml")
-            if info.file_size > MAX_BYTES * 5:
+            if info.file_size > MAX_BYTES * 3:
                 raise TextProblem(f"{path.name}：文档内容过大", f"{path.name}: document too large")
             xml = z.read(info)
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -109,19 +109,39 @@ def _docx_text(path: Path) -> str:
 
 
 def _paragraphs(root: ElementTree.Element) -> list[str]:
-    """One line per paragraph, table cells included (each cell's paragraphs in order)."""
+    """One line per paragraph, and one line per table row (its cells joined by spaces, as a
+    reader sees the row): a 绩效自评表 row then reads like a row of the printed table."""
     lines: list[str] = []
-    for p in root.iter(f"{_W}p"):
-        parts: list[str] = []
-        for node in p.iter():
-            if node.tag == f"{_W}t" and node.text:
-                parts.append(node.text)
-            elif node.tag == f"{_W}tab":
-                parts.append("\t")
-            elif node.tag in (f"{_W}br", f"{_W}cr"):
-                parts.append("\n")
-        lines.append("".join(parts))
+    _walk(root, lines)
     return lines
+
+
+def _walk(node: ElementTree.Element, lines: list[str]) -> None:
+    for child in node:
+        if child.tag == f"{_W}p":
+            lines.append(_runs(child))
+        elif child.tag == f"{_W}tbl":
+            for row in child.iter(f"{_W}tr"):
+                cells = [
+                    " ".join(_runs(p) for p in cell.iter(f"{_W}p")).strip()
+                    for cell in row
+                    if cell.tag == f"{_W}tc"
+                ]
+                lines.append(" ".join(c for c in cells if c))
+        else:
+            _walk(child, lines)
+
+
+def _runs(p: ElementTree.Element) -> str:
+    parts: list[str] = []
+    for node in p.iter():
+        if node.tag == f"{_W}t" and node.text:
+            parts.append(node.text)
+        elif node.tag == f"{_W}tab":
+            parts.append("\t")
+        elif node.tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+    return "".join(parts)
 
 
 def _pdf_text(path: Path) -> str:
