@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from juesuan.text import numbers
 from juesuan.text.document import PROSE_SKIP, Document, Section
-from juesuan.text.quantities import COUNTS, SUBJECT_PHRASES, classify
+from juesuan.text.quantities import COUNTS, SHARE_PARENT, SUBJECT_PHRASES, classify
 
 _SENTENCE_END = "。；;!？?！"
 _CLAUSE = "，,：:、;；"
@@ -245,13 +245,18 @@ class _Reader:
             if key is None:
                 self.skip(s, e, "预算数没有可对应的项目", "a budget figure naming no quantity")
                 return None
-            fig = self.figure("budget", "budget:" + key, tok, label, s, e)
+            # a 预算数 that names nothing (“与年初预算相比，年初预算数…”) is about the amount
+            # discussed, but which one is not certain: it serves its rate only, under no name
+            fig = self.figure(
+                "budget", "budget:" + key if q is not None else None, tok, label, s, e
+            )
             fig.subject, fig.explicit = subject, q is not None
             return fig
         if "(类)" in prefix and (found := self.item(tok, label, prefix, s, e)) is not None:
             return found
         if _ACTUAL.search(label) and budget is not None:
             key = budget.key.removeprefix("budget:") if budget.key else None
+            key = key if budget.explicit else None
             fig = self.figure("actual", key, tok, label, s, e)
             fig.subject, fig.explicit = budget.subject, budget.explicit
             return fig
@@ -350,8 +355,6 @@ class _Reader:
             self.subject = subject
             named = m.group(1)
             q = classify(named, self.section.kind) if named else None
-            from juesuan.text.quantities import SHARE_PARENT
-
             denominator = q.key if q is not None else SHARE_PARENT.get(self.section.kind)
             if (named and q is None) or denominator is None or denominator == self.subject.key:
                 self.skip(s, e, "占比的分母无法确定", "the share's denominator is unclear")

@@ -85,12 +85,19 @@ def describe(fig: Figure, lang: str = "zh") -> str:
     }  # fmt: skip
     zh, en = kinds.get(fig.kind, (fig.kind, fig.kind))
     name = name_of(fig.key or "", lang)
+    if fig.kind in ("diff_rate", "completion") and fig.key:
+        name = name_of(fig.key.removeprefix("budget:"), lang)
     if (fig.key or "").startswith("gpb.item:"):  # a 功能分类 item: the name as the text gives it
         name = fig.subject.label if fig.subject is not None else fig.label
+    if fig.key is None:
+        name = "（上文所述）" if lang != "en" else "(the amount discussed)"
     extra = ""
     if fig.kind == "share" and fig.denominator:
         extra = f" ÷ {name_of(fig.denominator, lang)}"
-    return f"{en if lang == 'en' else zh} {name}{extra} = {fig.printed}"
+    sign = ""
+    if fig.kind in ("yoy_amount", "yoy_pct") and fig.value < 0 and "-" not in fig.printed:
+        sign = "（减少）" if lang != "en" else " (decrease)"
+    return f"{en if lang == 'en' else zh} {name}{extra} = {fig.printed}{sign}"
 
 
 def verbose_lines(result: TextResult, lang: str = "zh") -> list[str]:
