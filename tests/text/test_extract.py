@@ -135,3 +135,33 @@ def test_changes_against_the_budget_and_unknown_subjects_are_skipped() -> None:
     reasons = {s.reason for s in x.skipped}
     assert "与预算比较的增减（未核对）" in reasons
     assert "无法确定「培训费」所指的金额" in reasons
+
+
+def test_other_regional_wordings() -> None:
+    """Wordings seen in other regions' texts: “万” without 元, 上年结转和结余, 总支出,
+    “预算为… 决算为…”, 接待批次为 N 个, 接待人次为 N 人."""
+    text = (
+        "一、收入支出决算总体情况说明\n"
+        "5.经营收入 0.00 万,为事业单位在业务活动之外取得的收入。较 2022 年度决算数增加 0.00 万元,增长 0%。\n"
+        "8.上年结转和结余 8.02 万元。较 2022 年度决算数增加 0.78 万元,增长 10.8%。\n"
+        "9.固定资产净值 3.00 万元,较 2022 年度决算数增加 1.00 万元,增长 50.00%。\n"
+        "本单位 2023 年度总支出 125.08 万元。\n"
+        "七、“三公”经费支出情况\n"
+        "“三公”经费财政拨款支出预算为44.52万元,2019年实际支出“三公经费”决算为22.62万元。"
+        "其中公务接待费为20.10万元,占88.86%;公务用车运行维护费为2.52万元,占11.14%。"
+        "公务用车保有量为2辆,国内公务接待批次为520个,接待人次为4200人。\n"
+    )
+    x = extract(split("t", text))
+    assert _has(x, "amount", "income.operating", "0.00")
+    assert _has(x, "amount", "income.carry_in", "8.02")
+    carry = next(f for f in x.figures if f.kind == "yoy_amount" and f.value == Decimal("0.78"))
+    assert carry.key == "income.carry_in"
+    # the change after an amount of unknown meaning is not pinned on the amount before it
+    assert not any(f.kind == "yoy_amount" and f.value == Decimal("1.00") for f in x.figures)
+    assert _has(x, "amount", "exp.grand_total", "125.08")
+    assert _has(x, "budget", "budget:three.total", "44.52")
+    assert _has(x, "actual", "three.total", "22.62")
+    assert _has(x, "share", "three.reception", "88.86")
+    assert _has(x, "count", "three.reception_batches", "520")
+    assert _has(x, "count", "three.reception_people", "4200")
+    assert _has(x, "count", "three.vehicles_held", "2")

@@ -24,7 +24,7 @@ _TAIL = re.compile(r"(?:为|是|共计|共|达到|达|约)$")
 _YOY_AMOUNT = re.compile(r"(增加|减少|增长|下降|上升|降低|节约|减)了?$")
 _YOY_PCT = re.compile(r"(增长|下降|增幅|降幅|增长率|下降率|上升|减少|降低|增加)(了|为|达)?$")
 _NEGATIVE = ("减少", "下降", "降幅", "下降率", "降低", "节约", "减")
-_BUDGET = re.compile(r"(年初预算数?|全年预算数?|预算数)(为)?$")
+_BUDGET = re.compile(r"(年初预算数?|全年预算数?|预算数|支出预算)(为)?$")
 _ACTUAL = re.compile(r"决算数?(为)?$")
 _SHARE = re.compile(r"占(.*?)的?(比重|比例)?(为)?$")
 _COMPARED = re.compile(
@@ -260,8 +260,11 @@ class _Reader:
             fig = self.figure("actual", key, tok, label, s, e)
             fig.subject, fig.explicit = budget.subject, budget.explicit
             return fig
-        q = classify(label, kind)
+        q = classify(label, kind) or classify(_ACTUAL.sub("", label), kind)
         if q is None:
+            # the text now speaks of something we do not know: what follows in the sentence
+            # (a change, a share) must not be pinned on the amount stated before
+            self.subject = None
             self.skip(s, e, f"未识别的金额「{label or tok.printed}」",
                       f"amount of unknown meaning '{label or tok.printed}'")  # fmt: skip
             return None

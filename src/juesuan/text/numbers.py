@@ -7,7 +7,8 @@ import re
 from decimal import Decimal
 
 NUM = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
-AMOUNT = re.compile(rf"({NUM})\s*(亿\s*元|万\s*元|元)")
+# “万” alone (“0.00 万,”) only where nothing follows it: “万人次” is a count, not money
+AMOUNT = re.compile(rf"({NUM})\s*(亿\s*元|万\s*元|元|万(?=[，,。；;、\s)）]|$))")
 PERCENT = re.compile(rf"(-\s*)?({NUM})\s*%")
 _CN_DIGITS = "零〇一二两三四五六七八九十百"
 COUNT = re.compile(
@@ -15,7 +16,7 @@ COUNT = re.compile(
     r"(人次|批次|个|辆|人|台\(套\)|台|条|件|家)"
 )
 # 1 元 = 0.0001 万元; 1 亿元 = 10000 万元
-UNIT_SHIFT = {"元": -4, "万元": 0, "亿元": 4}
+UNIT_SHIFT = {"元": -4, "万元": 0, "万": 0, "亿元": 4}
 
 
 def decimal_of(printed: str) -> tuple[Decimal, int]:

@@ -81,14 +81,14 @@ QUANTITIES: tuple[Quantity, ...] = (
         "income.grand_total",
         "收入总计",
         "income grand total",
-        r"收入总计",
+        r"(收入总计|总收入)",
         ("T1", _IN, "grand_total", "amount"),
     ),
     _q(
         "exp.grand_total",
         "支出总计",
         "expenditure grand total",
-        r"支出总计",
+        r"(支出总计|总支出)",
         ("T1", _EX, "grand_total", "amount"),
     ),
     _q(
@@ -116,7 +116,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         "income.carry_in",
         "年初结转和结余",
         "balance at the start",
-        r"年初结转和?结余",
+        r"(年初|上年)结转和?结余",
         ("T1", _IN, "carry_in", "amount"),
     ),
     _q(
@@ -287,7 +287,7 @@ QUANTITIES: tuple[Quantity, ...] = (
         "three.total",
         "“三公”经费",
         "three public expenses",
-        r"三公经费(支出)?(合计)?",
+        r"三公经费(财政拨款)?(支出)?(合计)?",
         ("T7", "main", "main", "final.total"),
     ),
     _q(
@@ -354,7 +354,8 @@ QUANTITIES: tuple[Quantity, ...] = (
 COUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("three.abroad_groups", "因公出国（境）团组", "groups abroad", r"团组"),
     ("three.abroad_people", "因公出国（境）人次", "persons abroad", r"出国\(境\)(人次|人数)?"),
-    ("three.reception_batches", "国内公务接待批次", "receptions", r"接待"),
+    ("three.reception_batches", "国内公务接待批次", "receptions", r"接待(批次|次数)?"),
+    ("three.reception_people", "国内公务接待人次", "persons received", r"接待人(次|数)"),
     ("three.vehicles_bought", "公务用车购置数", "vehicles bought", r"购置数"),
     ("three.vehicles_held", "公务用车保有量", "vehicles held", r"保有量"),
     ("staff.total", "实有人数", "staff", r"实有人(数|员)"),
@@ -365,7 +366,6 @@ COUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("assets.vehicles", "固定资产车辆", "vehicles among fixed assets", r"车辆"),
 )
 COUNT_NAMES = {key: (zh, en) for key, zh, en, _ in COUNTS}
-COUNT_NAMES["three.reception_people"] = ("国内公务接待人次", "persons received")
 
 # Phrases standing for a quantity without stating it (“收入支出总体与上年相比，增加…”).
 SUBJECT_PHRASES = (
