@@ -50,3 +50,19 @@ def test_text_codes_are_registered_and_documented() -> None:
 
     for code in TEXT_CODES:
         assert code in RULES and code in all_docs()
+
+
+def test_fingerprints_are_distinct_and_survive_edits_elsewhere() -> None:
+    from textcases import read_text
+
+    from juesuan.text.check import check_text
+    from juesuan.text.source import Source
+
+    text = read_text("standard_2023.txt").replace("团组0个", "团组2个")
+    text = text.replace("公务接待费0.10万元。单位全年", "公务接待费0.15万元。单位全年")
+    first = check_text(Source("a.txt", text, "txt")).findings
+    prints = [f.fingerprint for f in first]
+    assert len(prints) == len(set(prints))
+    moved = check_text(Source("a.txt", "一段新增的开头文字。\n" + text, "txt")).findings
+    assert [f.fingerprint for f in moved] == prints
+    assert [f.text_offset for f in moved] != [f.text_offset for f in first]

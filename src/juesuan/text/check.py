@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from juesuan.findings import Finding
 from juesuan.tables import Workbook
@@ -57,4 +57,16 @@ def check_text(
     check_perf(ctx)
     check_prior(ctx)
     ctx.findings.sort(key=lambda f: f.text_offset or 0)
-    return TextResult(doc, x, ctx.perf, ctx.findings, list(ctx.unchecked))
+    return TextResult(doc, x, ctx.perf, _distinct(ctx.findings), list(ctx.unchecked))
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """The same rule on the same quantity twice in one section (two restatements of it) would
+    share a fingerprint: number the repeats in text order, so each keeps its own."""
+    seen: dict[str, int] = {}
+    out = []
+    for f in findings:
+        n = seen.get(f.fingerprint, 0)
+        seen[f.fingerprint] = n + 1
+        out.append(replace(f, place=f"{f.place}#{n}") if n else f)
+    return out
