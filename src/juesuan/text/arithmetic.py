@@ -247,6 +247,30 @@ def check_counts(ctx: Context) -> None:
     operation, held = _first(ctx, "three.vehicle_operation"), _first(ctx, "three.vehicles_held")
     if operation is not None and held is not None and operation.value > 0 and held.value == 0:
         _count_finding(ctx, operation, held)
+    _counts_present(ctx)
+
+
+# the counts §4 wants stated beside a non-zero 三公 amount
+COUNTS_STATED = (
+    ("three.abroad", ("three.abroad_groups", "three.abroad_people")),
+    ("three.reception", ("three.reception_batches", "three.reception_people")),
+    ("three.vehicle_purchase", ("three.vehicles_bought",)),
+    ("three.vehicle_operation", ("three.vehicles_held",)),
+)
+
+
+def _counts_present(ctx: Context) -> None:
+    for amount_key, count_keys in COUNTS_STATED:
+        amount = _first(ctx, amount_key)
+        if amount is None or amount.value <= 0:
+            continue
+        if any(_first(ctx, k) is not None for k in count_keys):
+            continue
+        names = "、".join(name_of(k) for k in count_keys)
+        zh = f"{name_of(amount_key)} {amount.printed}，但说明未写明{names}"
+        en = f"{name_of(amount_key, 'en')} {amount.printed} but no count ({names}) is stated"
+        ctx.findings.append(at_figure(ctx.doc, "TX311", zh, en, amount,
+                                      place=f"count-missing|{amount_key}"))  # fmt: skip
 
 
 def _count_finding(ctx: Context, amount: Figure, count: Figure) -> None:

@@ -39,7 +39,7 @@ TEXT_RULES: tuple[tuple[str, str, str, str, str], ...] = (
      "说明中的增减额、增减幅度与上年决算表不符",
      "a year-on-year change differs from last year's workbook"),
     ("TX311", "three-counts-inconsistent", "warning",
-     "“三公”经费金额与所述团组、批次、车辆数不相称",
+     "“三公”经费金额与所述团组、批次、车辆数不相称或未写明",
      "a 三公 amount and its stated counts (groups, receptions, vehicles) disagree"),
     ("XT215", "admin-cost-vs-t6-public", "error",
      "说明中的机关运行经费与基本支出表公用经费合计不符（行政单位应相等，混合单位不应超过）",
