@@ -186,3 +186,12 @@ count three.vehicles_held 2
         )
         == []
     )
+
+
+def test_short_words_in_the_appropriation_section_mean_appropriations() -> None:
+    text = (
+        "四、财政拨款收入支出决算总体情况说明\n"
+        "财政拨款收入总计573.84万元，其中：本年收入573.75万元，年初结转和结余0.09万元。\n"
+    )
+    x = extract(split("t", text))
+    assert [f.key for f in x.figures] == ["fiscal.income_grand", "fiscal.income", "fiscal.carry_in"]
