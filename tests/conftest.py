@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_workbooks"
+
+
+def juesuan(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The real command in a subprocess, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "juesuan", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -55,6 +55,20 @@ def zeros_deflated(mib: int) -> tuple[bytes, int]:
     return stream, crc
 
 
+def zip_bomb(base: Path, out: Path, member: str = "xl/worksheets/sheet1.xml") -> Path:
+    """`base` with `member` replaced by 1 GiB of zeros that packs into about 1 MB."""
+    bomb, crc = zeros_deflated(1024)
+    members = []
+    with zipfile.ZipFile(base) as z:
+        for info in z.infolist():
+            if info.filename == member:
+                members.append((member, bomb, crc, 1 << 30))
+            else:
+                data = z.read(info)
+                members.append((info.filename, deflate(data), zlib.crc32(data), len(data)))
+    return raw_zip(out, members)
+
+
 def cfb(streams: dict[str, bytes]) -> bytes:
     """A minimal, valid OLE compound file (MS-CFB v3, 512-byte sectors) holding root-level
     streams; streams under 4096 bytes go to the mini stream, as the format requires."""

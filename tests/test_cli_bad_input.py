@@ -4,23 +4,15 @@ exit code 2, and never a traceback. Runs the real command in a subprocess."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from conftest import juesuan
 from hostile import encrypted_ooxml
 
-
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "juesuan", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+run = juesuan
 
 
 def _not_a_workbook(tmp: Path) -> Path:

@@ -44,7 +44,8 @@ def test_every_golden_file_has_a_sample() -> None:
 # no other error. T1.3/T1.4 rounding notices are in every file (the seed's own 0.01).
 PROMISED_ERRORS = {
     "sample_2023.xlsx": [],
-    "defect_01_wrong_total.xlsx": [("SM121", "C6"), ("SM122", "E6")],
+    # one wrong cell (E6), one finding: the row sum it breaks (SM121 at C6) is inside it
+    "defect_01_wrong_total.xlsx": [("SM122", "E6")],
     "defect_02_t1_t3_mismatch.xlsx": [("XT203", "D14"), ("XT204", "D8")],
     "defect_03_t5_t6_basic_mismatch.xlsx": [("XT212", "D6")],
     "defect_04_sangong_total.xlsx": [("SM171", "G7")],
@@ -61,5 +62,7 @@ def test_promised_errors_and_no_others(name: str) -> None:
     report = validate_path(SAMPLES / name)
     errors = [(f.code, f.cell) for f in report.sorted_findings() if f.severity == "error"]
     assert errors == PROMISED_ERRORS[name]
+    inside = [(a.code, a.cell) for f in report.findings for a in f.also]
+    assert inside == ([("SM121", "C6")] if name.startswith("defect_01") else [])
     notices = [(f.code, f.cell) for f in report.findings if f.severity == "notice"]
     assert notices == [("SM103", "B17"), ("SM104", "D17")]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from juesuan.validators.interval import Outcome, Status, Term, compare
 
 D = Decimal
@@ -110,6 +108,11 @@ def test_less_or_equal() -> None:
     assert run("5.30", "4.94", "0.25", relation="<=").status is Status.FAIL
 
 
-def test_weights_are_plus_or_minus_one() -> None:
-    with pytest.raises(ValueError):
-        compare(t("1.00"), [Term(D("0.50"), 2, 2)])
+def test_a_coefficient_scales_the_interval_of_its_item() -> None:
+    # 0.01 × 31.74 = 0.3174; the item's ±0.005 shrinks to ±0.00005, the total keeps ±0.005
+    within = compare(t("0.32"), [Term(D("31.74"), 2, D("0.01"))], "<=")
+    assert within.status is Status.NOTICE and within.tolerance == D("0.00505")
+    over = compare(t("0.33"), [Term(D("31.74"), 2, D("0.01"))], "<=")
+    assert over.status is Status.FAIL and over.difference == D("0.0126")
+    # a weight of 2 doubles the item's half-width
+    assert compare(t("1.00"), [Term(D("0.50"), 2, 2)]).tolerance == D("0.015")

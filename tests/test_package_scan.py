@@ -26,7 +26,7 @@ from hostile import (
     encrypted_ooxml,
     ods,
     raw_zip,
-    zeros_deflated,
+    zip_bomb,
 )
 from juesuan.io.package_scan import Limits, PackageInfo, scan
 from juesuan.io.problems import InputProblem
@@ -280,17 +280,7 @@ def test_xls_with_filepass_is_encrypted(tmp_path: Path) -> None:
 
 def test_zip_bomb_is_too_large(tmp_path: Path) -> None:
     """A sheet declaring 1 GiB of zeros that packs into about 1 MB."""
-    base = openpyxl_book(tmp_path / "good.xlsx")
-    bomb, crc = zeros_deflated(1024)
-    members = []
-    with zipfile.ZipFile(base) as z:
-        for info in z.infolist():
-            if info.filename == SHEET1:
-                members.append((SHEET1, bomb, crc, 1 << 30))
-            else:
-                data = z.read(info)
-                members.append((info.filename, deflate(data), zlib.crc32(data), len(data)))
-    path = raw_zip(tmp_path / "bomb.xlsx", members)
+    path = zip_bomb(openpyxl_book(tmp_path / "good.xlsx"), tmp_path / "bomb.xlsx", SHEET1)
     assert path.stat().st_size < 2 << 20
     p = problem(path)
     assert p.code == "IN104" and "解压" in p.zh and "压缩炸弹" in p.zh and "zip bomb" in p.en

@@ -159,7 +159,7 @@ def test_json_contract() -> None:
     finding = report["findings"][0]
     assert set(finding) == {
         "code", "name", "severity", "message", "table", "sheet", "cell", "row", "column",
-        "expected", "actual", "difference", "tolerance", "related", "fingerprint",
+        "expected", "actual", "difference", "tolerance", "related", "also", "fingerprint",
     }  # fmt: skip
     assert (finding["code"], finding["name"], finding["severity"]) == (
         "CD103",
@@ -180,3 +180,12 @@ def test_json_amounts_are_exact_strings_and_english_messages() -> None:
     (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "VA102"]
     assert finding["related"][0]["value"] == "340.75"
     assert "stored as text" in finding["message"]
+
+
+def test_a_missing_table_reads_once_with_the_checks_it_stops() -> None:
+    result = cli("validate", SAMPLES / "defect_06_missing_table.xlsx")
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "本项核对未执行" in line]
+    assert lines == [
+        "  SM161、SM162、SM163、XT212、XT214：工作簿中没有「一般公共预算财政拨款基本支出决算表」，本项核对未执行"
+    ]

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from juesuan import __version__
+
+if TYPE_CHECKING:
+    from juesuan.validators.extra import ExtraRules
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -40,14 +44,42 @@ def main() -> None:
 
 
 def _codes(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    """Codes or code prefixes, comma-separated or repeated; each must match a rule."""
+    """Codes or code prefixes, comma-separated or repeated (checked by _known_codes once the
+    bureau rules of --rules are loaded)."""
+    return tuple(c.strip().upper() for v in value for c in v.split(",") if c.strip())
+
+
+def _known_codes(*groups: tuple[str, ...]) -> None:
     from juesuan.rules import RULES
 
-    codes = tuple(c.strip().upper() for v in value for c in v.split(",") if c.strip())
-    for c in codes:
+    for c in (c for group in groups for c in group):
         if not any(code.startswith(c) for code in RULES):
             raise click.BadParameter(f"未知的规则代码或前缀：{c}（用 juesuan rules 查看全部）")
-    return codes
+
+
+_RULES_OPTION = click.option(
+    "--rules",
+    "rule_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.toml",
+    help="附加本地规则（与内置规则目录同一写法，可重复） / add a bureau's own rules (repeatable).",
+)
+
+
+def _extra_rules(files: tuple[Path, ...], lang: str) -> ExtraRules | None:
+    """The bureau rules, registered; one line and exit 2 when a file is unusable."""
+    if not files:
+        return None
+    from juesuan.validators.extra import ExtraRulesError, load_extra
+
+    try:
+        extra = load_extra(files)
+    except ExtraRulesError as exc:
+        click.echo(exc.en if lang == "en" else exc.zh, err=True)
+        sys.exit(EXIT_UNUSABLE)
+    extra.register()
+    return extra
 
 
 def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
@@ -125,6 +157,7 @@ def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
 @click.option(
     "--verbose", is_flag=True, help="列出从说明中提取和跳过的内容 / list what the text gave."
 )
+@_RULES_OPTION
 @_LANG
 def validate(
     files: tuple[Path, ...],
@@ -139,6 +172,7 @@ def validate(
     text_sheet: str | None,
     prior: Path | None,
     verbose: bool,
+    rule_files: tuple[Path, ...],
     lang: str,
 ) -> None:
     """校验一个或多个决算工作簿 / validate one or more workbooks.
@@ -151,6 +185,7 @@ def validate(
       juesuan validate 2023决算.xlsx --select SM,XT --ignore SM103
       juesuan validate 2023决算.xlsx --text 2023说明.docx --prior 2022决算.xlsx
       juesuan validate --text 2023说明.pdf --verbose
+      juesuan validate 2023决算.xlsx --rules 本地规则.toml
     """
     from juesuan.findings import Severity
     from juesuan.validate import validate_path
@@ -164,15 +199,17 @@ def validate(
         raise click.UsageError("--text/--text-sheet/--prior 只能用于一个工作簿")
     if (text_sheet or prior) and text is None and not files:
         raise click.UsageError("--text-sheet 需要工作簿")
+    extra = _extra_rules(rule_files, lang)
+    _known_codes(select, ignore)
     reports = []
     if texts:
         from juesuan.text.cli import run_text
 
         reports.append(run_text(files[0] if files else None, text, text_sheet, prior, verbose,
-                                fmt, lang))  # fmt: skip
+                                fmt, lang, extra))  # fmt: skip
     for path in files if not texts else ():
         try:
-            reports.append(validate_path(path))
+            reports.append(validate_path(path, extra))
         except Exception as exc:  # a bug of ours must still not reach the user as a traceback
             from juesuan.i18n import t
 
@@ -181,11 +218,13 @@ def validate(
     if select or ignore:
         for report in reports:
             # why a file could not be read is always shown
+            # a finding that stands for several checks (Finding.also) is kept while any of
+            # its checks is wanted
             report.findings = [
                 f
                 for f in report.findings
                 if (report.unreadable and f.code.startswith("IN"))
-                or _wanted(f.code, select, ignore)
+                or any(_wanted(code, select, ignore) for code in f.codes)
             ]
             report.skipped = [s for s in report.skipped if _wanted(s.code, select, ignore)]
     if fmt == "json":
@@ -265,8 +304,9 @@ def template(out: Path, year: int | None, force: bool, lang: str) -> None:
 
 
 @main.command("rules")
+@_RULES_OPTION
 @_LANG
-def rules_command(lang: str) -> None:
+def rules_command(rule_files: tuple[Path, ...], lang: str) -> None:
     """列出全部规则：代码、名称、级别、说明 / list every rule."""
     from rich.console import Console
     from rich.table import Table
@@ -274,13 +314,14 @@ def rules_command(lang: str) -> None:
     from juesuan.rules import RULES
     from juesuan.rules.docs import SEVERITY_ZH, ordered_codes
 
+    extra = _extra_rules(rule_files, lang)
     en = lang == "en"
     table = Table(show_lines=False)
     table.add_column("Code" if en else "代码", no_wrap=True)
     table.add_column("Name" if en else "名称", no_wrap=True)
     table.add_column("Severity" if en else "级别", no_wrap=True)
     table.add_column("Summary" if en else "说明")
-    for code in ordered_codes():
+    for code in (*ordered_codes(), *(extra.codes if extra else ())):
         r = RULES[code]
         severity = r.severity.value if en else SEVERITY_ZH[r.severity.value]
         table.add_row(code, r.name, severity, r.summary_en if en else r.summary)
@@ -307,6 +348,142 @@ def explain(code: str) -> None:
         click.echo(f"未知的规则代码：{code}（用 juesuan rules 查看全部）", err=True)
         sys.exit(EXIT_UNUSABLE)
     Console(highlight=False).print(Markdown(render_markdown(key)))
+
+
+# ── intake: a finance bureau's batch of submissions ─────────────────────────────────────────
+
+
+def _cores() -> int:
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _stop(lang: str, zh: str, en: str) -> NoReturn:
+    """One line on stderr, exit code 2."""
+    click.echo(en if lang == "en" else zh, err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="输出文件夹 / output folder.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="并行的工作进程数，默认为 CPU 核数 / worker processes (default: the number of cores).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="每个文件的处理时限（秒），超时的文件记为无法读取 / per-file time limit in seconds.",
+)
+@click.option(
+    "--max-unpacked",
+    type=click.IntRange(min=1),
+    default=400,
+    show_default=True,
+    metavar="MB",
+    help="每个工作簿解压后（按声明大小）的上限 / limit on a workbook's declared unpacked size.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=1024,
+    show_default=True,
+    metavar="MB",
+    help="每个工作进程的内存上限，0 为不限 / address-space cap per worker, 0 for none.",
+)
+@click.option(
+    "--force", is_flag=True, help="输出文件夹非空时仍写入（覆盖） / write into a non-empty folder."
+)
+@_RULES_OPTION
+@_LANG
+def intake(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    jobs: int | None,
+    timeout: float,
+    max_unpacked: int,
+    max_memory: int,
+    force: bool,
+    rule_files: tuple[Path, ...],
+    lang: str,
+) -> None:
+    """批量校验报送的决算工作簿 / check a batch of submitted workbooks.
+
+    PATHS 可以是文件、文件夹（含子文件夹）和 .zip 压缩包；.xlsx/.xlsm/.xls/.xlsb/.ods
+    逐个校验，其他文件列为未处理。输出文件夹中写出：汇总.xlsx、每份报送的带注释副本、
+    results.jsonl、findings.csv、junit.xml。
+
+    \b
+    退出码 / exit codes:
+      0  全部通过 / every submission passed
+      1  有报送未通过（有错误） / a submission has errors
+      2  有文件无法读取（损坏、加密、超时……）或用法错误 / a file is unreadable, or usage error
+      130  按 Ctrl-C 中断 / interrupted
+
+    \b
+    例 / example:
+      juesuan intake 报送/ 补报.zip --out 校验结果/
+      juesuan intake 报送/ --out 校验结果/ --jobs 2 --timeout 30
+      juesuan intake 报送/ --out 校验结果/ --rules 本地规则.toml
+    """
+    from dataclasses import replace
+
+    from juesuan.intake.batch import SUMMARY, Options, run
+    from juesuan.intake.pool import WorkersFailed
+    from juesuan.intake.progress import progress_for
+    from juesuan.io.package_scan import Limits
+
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        _stop(
+            lang,
+            f"输出文件夹不是空的：{out_dir}（如需写入请加 --force）",
+            f"the output folder is not empty: {out_dir} (use --force to write into it)",
+        )
+    _extra_rules(rule_files, lang)  # checked here: a broken file stops the batch with one line
+    limits = replace(Limits(), max_uncompressed_bytes=max_unpacked << 20)
+    options = Options(
+        out=out_dir,
+        jobs=jobs or _cores(),
+        timeout=timeout,
+        memory_mb=max_memory,
+        limits=limits,
+        lang=lang,
+        rules=tuple(p.resolve() for p in rule_files),
+    )
+    try:
+        outcome = run(paths, options, progress_for(lang))
+    except WorkersFailed as exc:
+        _stop(
+            lang,
+            f"工作进程无法启动（{exc}）；若 --max-memory 设得很小，请调大后重试",
+            f"the worker processes cannot start ({exc}); if --max-memory is small, raise it",
+        )
+    except OSError as exc:
+        _stop(lang, f"无法写出 {out_dir}：{exc}", f"cannot write {out_dir}: {exc}")
+    except KeyboardInterrupt:  # the workers are stopped and the scratch folder removed
+        click.echo(
+            "已中断，未写出汇总" if lang != "en" else "interrupted; no summary written", err=True
+        )
+        sys.exit(130)
+    click.echo(outcome.summary_line(lang, out_dir / SUMMARY))
+    if not outcome.entries:
+        click.echo("没有找到任何工作簿" if lang != "en" else "no workbook was found", err=True)
+    sys.exit(outcome.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

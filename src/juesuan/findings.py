@@ -52,6 +52,28 @@ class Related:
         return {"sheet": self.sheet, "cell": self.cell, "value": value, "label": self.label}
 
 
+@dataclass(frozen=True, slots=True)
+class Also:
+    """Another check that one and the same wrong cell breaks: reported inside the finding that
+    points at that cell (root-cause grouping), so one defect reads as one finding."""
+
+    code: str
+    name: str
+    sheet: str | None
+    cell: str | None
+    message: str
+    message_en: str
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message_en if lang == "en" else self.message,
+        }
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -77,6 +99,13 @@ class Finding:
     text_quote: str | None = None
     text_offset: int | None = None
     text_line: int | None = None
+    # Other checks the same wrong cell breaks (validators/rootcause.py).
+    also: tuple[Also, ...] = ()
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """This finding's code and those of the checks it stands for."""
+        return (self.code, *(a.code for a in self.also))
 
     @property
     def fingerprint(self) -> str:
@@ -118,6 +147,7 @@ class Finding:
             "difference": fmt_amount(self.difference),
             "tolerance": fmt_amount(self.tolerance),
             "related": [r.to_json() for r in self.related],
+            "also": [a.to_json(lang) for a in self.also],
             "fingerprint": self.fingerprint,
         }
 

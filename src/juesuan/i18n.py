@@ -43,8 +43,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "annotated": ("已写出带校验结果的副本：{path}", "annotated copy written: {path}"),
     "cannot_write": ("无法写出 {path}：{error}", "cannot write {path}: {error}"),
     "skipped": (
-        "{count} 项核对因缺少表、列或数值而跳过（详见 --format json 的 skipped）",
-        "{count} check(s) skipped for a missing table, column or value (see skipped in --format json)",
+        "{count} 项核对因缺少表、列或数值而未执行：",
+        "{count} check(s) not run for a missing table, column or value:",
     ),
     "template_written": ("已生成空白模板：{path}", "template written: {path}"),
 }

@@ -99,6 +99,7 @@ class Table:
     empty_note: str | None = None
     # False when the header could not be mapped: rules needing this table must skip it.
     usable: bool = True
+    unit_cell: str | None = None  # A1 of the unit line (单位：万元), when printed
 
     @property
     def key(self) -> str:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from juesuan.findings import Report
 from juesuan.io.problems import InputProblem
 from juesuan.rules import finding
 from juesuan.tables import Workbook
 
+if TYPE_CHECKING:
+    from juesuan.validators.extra import ExtraRules
 
-def report_for(wb: Workbook, file: str | None = None) -> Report:
-    """Structure findings of the reader plus the identities within and across tables."""
+
+def report_for(wb: Workbook, file: str | None = None, extra: ExtraRules | None = None) -> Report:
+    """Structure findings of the reader plus the identities within and across tables (and a
+    bureau's own rules, `extra`)."""
     from juesuan.validators.engine import check_identities
 
-    findings, skipped = check_identities(wb)
+    findings, skipped = check_identities(wb, extra=extra.rules if extra else ())
     return Report(
         file=file or str(wb.path),
         edition=wb.edition.year,
@@ -35,7 +40,7 @@ def unreadable(file: str, problem: InputProblem) -> Report:
     )
 
 
-def validate_path(path: Path | str) -> Report:
+def validate_path(path: Path | str, extra: ExtraRules | None = None) -> Report:
     """Read and check one file. Unusable input gives an `unreadable` report, never an exception."""
     from juesuan.read import read_workbook
 
@@ -43,4 +48,4 @@ def validate_path(path: Path | str) -> Report:
         wb = read_workbook(path)
     except InputProblem as problem:
         return unreadable(str(path), problem)
-    return report_for(wb, str(path))
+    return report_for(wb, str(path), extra)

@@ -71,6 +71,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "warnings": ("警告", "Warnings"),
     "notices": ("提示", "Notices"),
     "verdict": ("结论", "Result"),
+    "skipped": ("未执行的核对", "Checks not run"),
     "pass": ("通过", "PASS"),
     "fail": ("未通过", "FAIL"),
     "unreadable": ("无法读取", "UNREADABLE"),
@@ -367,7 +368,17 @@ def _header_items(report: Report, lang: str, now: datetime) -> list[tuple[str, V
         ("warnings", report.count(Severity.WARNING), "value"),
         ("notices", report.count(Severity.NOTICE), "value"),
         ("verdict", _w(verdict, lang), "pass" if verdict == "pass" else "fail"),
+        *(("skipped", line, "value") for line in _skipped_lines(report, lang)),
     ]
+
+
+def _skipped_lines(report: Report, lang: str) -> list[str]:
+    """One line per reason a check was not run, with the checks it stopped."""
+    reasons: dict[str, list[str]] = {}
+    for skip in report.skipped:
+        reasons.setdefault(skip.reason_en if lang == "en" else skip.reason, []).append(skip.code)
+    sep, colon = (", ", ": ") if lang == "en" else ("、", "：")
+    return [f"{sep.join(codes)}{colon}{reason}" for reason, codes in reasons.items()]
 
 
 def _finding_row(

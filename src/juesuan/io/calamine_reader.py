@@ -19,7 +19,9 @@ def read_grids(path: Path, formulas: dict[str, tuple[str, ...]] | None = None) -
     """
     formulas = formulas or {}
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
+        # from the content, not the extension: WPS and many portals save .xlsx content as .xls
+        with path.open("rb") as f:
+            book = pc.CalamineWorkbook.from_filelike(f)
     except pc.PasswordError as exc:
         raise InputProblem(
             "IN103",

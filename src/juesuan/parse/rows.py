@@ -15,7 +15,9 @@ from juesuan.rules import finding
 from juesuan.spec import CodeBook, Edition, RowSpec, SectionSpec, TableSpec
 from juesuan.tables import Amount, Column, Row, Section
 
-_CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(\D.*)$")
+# a name never starts with a Latin letter: "20103O1" is a mistyped code, not 20103 + "O1"
+_CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*([^\dA-Za-z].*)$")
+_MISTYPED_CODE = re.compile(r"^\d{3}[\dA-Za-z]*$")
 _DIGITS = re.compile(r"^\d+$")
 _TOTAL_KEYS = frozenset({"合计", "总计", "合计数", "本年合计", "总合计"})
 _NOTE = re.compile(r"^(注|说明|备注|附注|填报说明)\s*[:：\d]")
@@ -179,6 +181,8 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
                 m = _CODE_AND_NAME.match(unicodedata.normalize("NFKC", text))
                 if m:
                     code, name = m.group(1).replace(" ", ""), name or textnorm.display(m.group(2))
+                elif _MISTYPED_CODE.match(unicodedata.normalize("NFKC", text)):
+                    code = unicodedata.normalize("NFKC", text)  # CD101 says what is wrong
                 else:
                     name = name or textnorm.display(text)
             else:
@@ -203,6 +207,18 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
             continue
         # code format, dictionary and name: the schema layer (validators/schemas.py)
         level = CodeBook.level(code)
+        if level == "类" and code not in ctx.edition.function_classes:
+            ctx.add(
+                "CD104",
+                f"{ctx.title} {a1(r, label_c)}「{code} {name}」不是 {ctx.edition.year} 年"
+                f"支出功能分类的“类”",
+                f"{ctx.spec.key} {a1(r, label_c)}: '{code} {name}' is not a "
+                f"{ctx.edition.year} expenditure class",
+                r,
+                label_c,
+                row=f"{code} {name}".strip(),
+                place=f"class|{code}",
+            )
         row = Row(
             code,
             f"{code} {name}".strip(),

@@ -73,6 +73,7 @@ def parse_table(hit: TitleHit, stop: int, edition: Edition) -> ParsedTable:
         unit=meta.unit,
         year=meta.year,
         unit_name=meta.unit_name,
+        unit_cell=meta.unit_cell,
     )
     out = ParsedTable(table, unit_cell=meta.unit_cell)
     header = find_header(grid, spec, hit.row + 1, stop)

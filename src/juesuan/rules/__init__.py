@@ -1,5 +1,5 @@
 """The rule catalogue: every finding juesuan can give has a stable code listed here."""
 
-from juesuan.rules.registry import RULES, Rule, finding, rule
+from juesuan.rules.registry import BUILTIN, RULES, Rule, finding, rule
 
-__all__ = ["RULES", "Rule", "finding", "rule"]
+__all__ = ["BUILTIN", "RULES", "Rule", "finding", "rule"]

@@ -3,7 +3,8 @@
 Families: IN input (the file cannot be used), ST structure (a table or its layout cannot be
 mapped), CD codes (功能分类/经济分类 codes), VA values (single amounts), SM sums within a
 table, XT identities across tables, TX the explanation text (情况说明; juesuan/text/codes.py,
-which also holds XT215). Codes are never reused. The SM and XT codes live in the
+which also holds XT215). Codes are never reused. SM199 is no catalogue identity: it
+is the finding that stands for several checks one wrong cell breaks (validators/rootcause.py). The SM and XT codes live in the
 identity catalogues (`juesuan/validators/catalogue/within.toml`, `cross.toml`) and are added to RULES from there at import;
 VA103/VA104 and CD101–CD103 are checked by the schema layer (`juesuan/validators/schemas.py`).
 """
@@ -64,6 +65,20 @@ RULES: dict[str, Rule] = {
             "工作表声明的行列数超出限制",
             "a sheet declares more rows or cells than allowed",
         ),
+        Rule(
+            "IN110",
+            "timeout",
+            _E,
+            "文件处理超时（批量校验）",
+            "processing the file took longer than the time limit (intake)",
+        ),
+        Rule(
+            "IN111",
+            "processing-failed",
+            _E,
+            "处理文件的进程异常退出（批量校验）",
+            "the process checking the file died (intake)",
+        ),
         Rule("ST101", "table-missing", _E, "缺少法定公开表", "a statutory table is missing"),
         Rule("ST102", "table-duplicate", _W, "同一张表出现多次", "a table appears more than once"),
         Rule(
@@ -103,6 +118,13 @@ RULES: dict[str, Rule] = {
             "an amount column is missing; checks on it are skipped",
         ),
         Rule(
+            "ST112",
+            "unit-magnitude",
+            _E,
+            "一张表的金额与其他各表相差一万倍：金额单位标错或金额按错误单位填写",
+            "a table's amounts are 10,000 times off the other tables: unit line or amounts wrong",
+        ),
+        Rule(
             "ST110",
             "formula-without-value",
             _E,
@@ -137,6 +159,13 @@ RULES: dict[str, Rule] = {
             "支出功能分类“类”不在本年度科目表中",
             "an expenditure class is not in this edition's list",
         ),
+        Rule(
+            "SM199",
+            "likely-wrong-cell",
+            _E,
+            "一个单元格使多项核对相差同一数额，很可能是它填错了",
+            "one cell makes several checks differ by the same amount: it is probably wrong",
+        ),
         Rule("VA101", "amount-unparseable", _E, "金额无法识别为数字", "an amount is not a number"),
         Rule("VA102", "amount-as-text", _W, "金额以文本形式存储", "an amount is stored as text"),
         Rule(
@@ -170,6 +199,8 @@ def _catalogue_rules() -> None:
 
 
 _catalogue_rules()
+# the codes juesuan ships; a bureau's rules (--rules) are added to RULES at run time
+BUILTIN: frozenset[str] = frozenset(RULES)
 
 
 def _text_rules() -> None:

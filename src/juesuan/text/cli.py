@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from juesuan.findings import Report
+
+if TYPE_CHECKING:
+    from juesuan.validators.extra import ExtraRules
 
 EXIT_UNUSABLE = 2
 
@@ -21,6 +25,7 @@ def run_text(
     verbose: bool,
     fmt: str,
     lang: str,
+    extra: ExtraRules | None = None,
 ) -> Report:
     """The report of the workbook and its text; on an unusable text or prior workbook, one
     line on stderr and exit 2."""
@@ -28,7 +33,7 @@ def run_text(
     from juesuan.text.source import TextProblem
 
     try:
-        report, result = validate_with_text(workbook, text, sheet, prior)
+        report, result = validate_with_text(workbook, text, sheet, prior, extra)
     except TextProblem as problem:
         click.echo(problem.message(lang), err=True)
         sys.exit(EXIT_UNUSABLE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from juesuan.findings import Report
 from juesuan.io.problems import InputProblem
@@ -15,12 +15,16 @@ from juesuan.text.extract import Figure
 from juesuan.text.quantities import name_of
 from juesuan.text.source import Source, TextProblem, read_source, sheet_source
 
+if TYPE_CHECKING:
+    from juesuan.validators.extra import ExtraRules
+
 
 def validate_with_text(
     workbook: Path | None,
     text: Path | None,
     sheet: str | None = None,
     prior: Path | None = None,
+    extra: ExtraRules | None = None,
 ) -> tuple[Report, TextResult | None]:
     """The report of a workbook and/or its text. TextProblem when the text or last year's
     workbook cannot be used (the workbook itself gives an unreadable report as usual)."""
@@ -33,7 +37,7 @@ def validate_with_text(
             wb = read_workbook(workbook)
         except InputProblem as problem:
             return unreadable(str(workbook), problem), None
-        report = report_for(wb, str(workbook))
+        report = report_for(wb, str(workbook), extra)
     else:
         assert text is not None
         report = Report(file=str(text))

@@ -19,6 +19,8 @@ from juesuan.validators.catalogue import CATALOGUES, WITHIN
 from juesuan.validators.evaluate import Context
 from juesuan.validators.hierarchy import run_hierarchy, run_orphans
 from juesuan.validators.identities import run_identity
+from juesuan.validators.magnitude import group_magnitudes
+from juesuan.validators.rootcause import group_root_causes
 from juesuan.validators.rulebook import (
     HierarchyRule,
     IdentityRule,
@@ -28,29 +30,45 @@ from juesuan.validators.rulebook import (
 
 
 def _run(
-    wb: Workbook, catalogues: tuple[str, ...], used: set[tuple[str, str]] | None = None
+    wb: Workbook,
+    catalogues: tuple[str, ...],
+    used: set[tuple[str, str]] | None = None,
+    group: bool = False,
+    extra: tuple[IdentityRule, ...] = (),
 ) -> tuple[list[Finding], list[Skipped]]:
     ctx = Context(wb, used)
-    for name in catalogues:
-        for rule in load_rules(name):
+    for rules in (*(load_rules(name) for name in catalogues), extra):
+        for rule in rules:
             if isinstance(rule, IdentityRule):
                 run_identity(ctx, rule)
             elif isinstance(rule, HierarchyRule):
                 run_hierarchy(ctx, rule)
             elif isinstance(rule, OrphanRule):
                 run_orphans(ctx, rule)
-    return ctx.findings, ctx.skips.entries()
+    findings = ctx.findings
+    if group:
+        findings = group_magnitudes(findings, ctx.suspects)
+        left = {id(f) for f in findings}
+        equations = [e for e in ctx.equations if id(e.finding) in left]
+        findings = group_root_causes(findings, equations)
+    return findings, ctx.skips.entries()
 
 
-def check_identities(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:
+def check_identities(
+    wb: Workbook, *, group: bool = True, extra: tuple[IdentityRule, ...] = ()
+) -> tuple[list[Finding], list[Skipped]]:
     """Findings of every catalogue rule, within and across tables, and one Skipped entry per
     rule and table that could not be applied (missing or unreadable table, missing column or
-    row, unknown cell)."""
-    return _run(wb, CATALOGUES)
+    row, unknown cell). With `group` (the default, what users see) the checks one wrong cell
+    breaks are reported as one finding at that cell (validators/rootcause.py); without it, one
+    finding per check, as rule-by-rule tests want them. `extra`: a bureau's own rules
+    (validators/extra.py), run after the catalogue."""
+    return _run(wb, CATALOGUES, group=group, extra=extra)
 
 
 def check_within(wb: Workbook) -> tuple[list[Finding], list[Skipped]]:
-    """The within-table rules only (within.toml): each table on its own."""
+    """The within-table rules only (within.toml): each table on its own, one finding per
+    check (no root-cause grouping)."""
     return _run(wb, (WITHIN,))
 
 

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from juesuan.findings import Finding, Related, Severity, Skipped
 from juesuan.rules import finding
 from juesuan.tables import Table, Workbook
-from juesuan.validators.interval import UNIT_DECIMALS, Relation, Status, Term, compare
+from juesuan.validators.interval import (
+    UNIT_DECIMALS,
+    UNIT_EXPONENT,
+    Relation,
+    Status,
+    Term,
+    Weight,
+    compare,
+)
+from juesuan.validators.magnitude import FACTORS, Suspect
 from juesuan.validators.messages import cross_texts, identity_texts
+from juesuan.validators.rootcause import Equation, RootCell
 from juesuan.validators.rulebook import RuleInfo
 from juesuan.validators.view import Cell, Unavailable, WorkbookView
 
@@ -49,13 +60,9 @@ class SkipLog:
         return out
 
 
-def _term(cell: Cell, weight: int) -> Term:
+def _term(cell: Cell, weight: Weight) -> Term:
     a = cell.amount
     return Term(a.zero_if_blank, a.decimals, weight, exact=a.value is None)
-
-
-# The units juesuan converts between, as powers of ten of one 元 (nine-tables.md §5).
-UNIT_EXPONENT = {"元": 0, "万元": 4}
 
 
 def _converted(cell: Cell, shift: int) -> Cell:
@@ -69,6 +76,38 @@ def _converted(cell: Cell, shift: int) -> Cell:
     return replace(cell, amount=replace(a, value=value, decimals=decimals))
 
 
+def _equation(
+    found: Finding,
+    total: Cell,
+    items: Sequence[tuple[Weight, Cell]],
+    shown: Sequence[Cell],
+    relation: Relation,
+) -> Equation:
+    """The finding as a linear equation over its cells: Σ coefficient·cell = difference, with
+    each coefficient scaled by the cell's unit conversion (a 元 cell counts 10⁻⁴ in 万元)."""
+    eq = Equation(found, {}, relation)
+    for weight, cell, seen in (
+        (1, total, shown[0]),
+        *((-w, c, s) for (w, c), s in zip(items, shown[1:], strict=True)),
+    ):
+        key = (cell.amount.sheet, cell.amount.cell)
+        scale = Decimal(1)
+        if cell.amount.value and seen.amount.value is not None:
+            scale = seen.amount.value / cell.amount.value
+        elif seen.amount.decimals != cell.amount.decimals:
+            scale = Decimal(1).scaleb(cell.amount.decimals - seen.amount.decimals)
+        eq.coefficients[key] = eq.coefficients.get(key, Decimal(0)) + weight * scale
+        eq.cells[key] = RootCell(
+            cell.amount.value,
+            cell.row.label,
+            cell.column_label,
+            cell.label,
+            f"{cell.table.key}|{cell.section.key}|{cell.row.key}|{cell.column}",
+        )
+    eq.coefficients = {k: c for k, c in eq.coefficients.items() if c}
+    return eq
+
+
 class Context:
     def __init__(self, wb: Workbook, used: set[tuple[str, str]] | None = None) -> None:
         self.wb = wb
@@ -76,6 +115,10 @@ class Context:
         self.used = used
         self.view = WorkbookView(wb)
         self.findings: list[Finding] = []
+        # the failing equalities, for root-cause grouping (validators/rootcause.py)
+        self.equations: list[Equation] = []
+        # failing checks across tables that a 10⁴ scaling of one table would mend (magnitude.py)
+        self.suspects: list[Suspect] = []
         self.skips = SkipLog()
         self._blank: dict[str, bool] = {}
 
@@ -115,11 +158,30 @@ class Context:
                 converted.append((cell.table.spec.title, unit))
         return out, target, converted
 
+    def _suspect(
+        self, found: Finding, total: Cell, items: Sequence[tuple[Weight, Cell]], relation: Relation
+    ) -> None:
+        """Note which tables, scaled by 10⁴ or 10⁻⁴, would make this cross check hold. Only an
+        equality between two non-zero sides is evidence of a factor: scaled down, any small
+        figure passes for nothing, and an inequality holds."""
+        tables = {c.table.key: c.table for c in (total, *(c for _, c in items))}
+        fixes: set[tuple[str, int]] = set()
+        for key in tables:
+            for power in FACTORS:
+                t = _converted(total, -power) if total.table.key == key else total
+                scaled = [(w, _converted(c, -power) if c.table.key == key else c) for w, c in items]
+                again = compare(_term(t, 1), [_term(c, w) for w, c in scaled], relation)
+                if again.status is not Status.FAIL:
+                    fixes.add((key, power))
+        evidence = relation == "=" and bool(found.actual) and bool(found.expected)
+        units = {key: self.unit(t) for key, t in tables.items()}
+        self.suspects.append(Suspect(found, tables, units, fixes, evidence))
+
     def judge(
         self,
         info: RuleInfo,
         total: Cell,
-        items: Sequence[tuple[int, Cell]],
+        items: Sequence[tuple[Weight, Cell]],
         relation: Relation,
         absent: Sequence[str] = (),
     ) -> None:
@@ -143,25 +205,27 @@ class Context:
         else:
             texts = identity_texts(shown_total, shown, outcome, relation, unit)
         where = f"{total.table.key}|" if across else ""
-        self.findings.append(
-            finding(
-                info.code,
-                texts.zh,
-                texts.en,
-                severity=severity,
-                table=total.table.key,
-                sheet=total.amount.sheet,
-                cell=total.amount.cell,
-                row=total.row.label,
-                column=total.column_label,
-                expected=outcome.expected,
-                actual=outcome.actual,
-                difference=outcome.difference,
-                tolerance=outcome.tolerance,
-                related=tuple(
-                    Related(c.amount.sheet, c.amount.cell, c.amount.value, c.label)
-                    for _, c in items
-                ),
-                place=f"{info.code}|{where}{total.section.key}|{total.row.key}|{total.column}",
-            )
+        found = finding(
+            info.code,
+            texts.zh,
+            texts.en,
+            severity=severity,
+            table=total.table.key,
+            sheet=total.amount.sheet,
+            cell=total.amount.cell,
+            row=total.row.label,
+            column=total.column_label,
+            expected=outcome.expected,
+            actual=outcome.actual,
+            difference=outcome.difference,
+            tolerance=outcome.tolerance,
+            related=tuple(
+                Related(c.amount.sheet, c.amount.cell, c.amount.value, c.label) for _, c in items
+            ),
+            place=f"{info.code}|{where}{total.section.key}|{total.row.key}|{total.column}",
         )
+        self.findings.append(found)
+        if across and outcome.status is Status.FAIL:
+            self._suspect(found, shown_total, shown, relation)
+        if outcome.status is Status.FAIL and severity is Severity.ERROR:
+            self.equations.append(_equation(found, total, items, cells, relation))

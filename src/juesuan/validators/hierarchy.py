@@ -14,6 +14,7 @@ from juesuan.rules import finding
 from juesuan.spec import CodeBook
 from juesuan.tables import Row, Table
 from juesuan.validators.evaluate import Context
+from juesuan.validators.interval import Weight
 from juesuan.validators.rulebook import HierarchyRule, OrphanRule
 from juesuan.validators.view import Cell, SectionView, Unavailable, cell_of, missing_column
 
@@ -59,7 +60,9 @@ def run_hierarchy(ctx: Context, rule: HierarchyRule) -> None:
         for column in present:
             try:
                 total = cell_of(table, sv, head, column)
-                items = [(1, c) for k in kids if (c := cell_of(table, sv, k, column)) is not None]
+                items: list[tuple[Weight, Cell]] = [
+                    (1, c) for k in kids if (c := cell_of(table, sv, k, column)) is not None
+                ]
             except Unavailable as why:
                 ctx.skip(info, rule.table, why)
                 continue
@@ -67,7 +70,7 @@ def run_hierarchy(ctx: Context, rule: HierarchyRule) -> None:
                 ctx.judge(info, total, items, "=")
 
 
-def _printed(total: Cell, items: list[tuple[int, Cell]]) -> bool:
+def _printed(total: Cell, items: list[tuple[Weight, Cell]]) -> bool:
     return total.amount.value is not None or any(c.amount.value is not None for _, c in items)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from juesuan.tables import Row, Table
 from juesuan.validators.evaluate import Context
 from juesuan.validators.expr import Check, Ref
+from juesuan.validators.interval import Weight
 from juesuan.validators.rulebook import IdentityRule
 from juesuan.validators.view import Cell, SectionView, Unavailable, cell_of, implicit_column
 
@@ -96,7 +97,7 @@ def _resolve(
     return cells
 
 
-Instance = tuple[Cell, list[tuple[int, Cell]], list[str]]
+Instance = tuple[Cell, list[tuple[Weight, Cell]], list[str]]
 
 
 def _instance(
@@ -116,7 +117,7 @@ def _instance(
     if not totals:
         return None  # the current row's partner is not printed where the total is wanted
     total = totals[0]
-    items: list[tuple[int, Cell]] = []
+    items: list[tuple[Weight, Cell]] = []
     applies = False
     for weight, ref in check.items:
         cells = _resolve(ctx, ref, row, row_view, column, absent)
@@ -170,6 +171,16 @@ def _tables(rule: IdentityRule, check: Check) -> set[str]:
     return tables
 
 
+def _unmatched(ctx: Context, check: Check, row: Row) -> bool:
+    """The row is printed by none of the partner tables the check matches it against."""
+    for ref in check.refs:
+        if ref.is_matched and ref.table is not None:
+            sv = ctx.view.section(ctx.view.table(ref.table), ref.section)
+            if row.key in sv.by_key:
+                return False
+    return True
+
+
 def run_identity(ctx: Context, rule: IdentityRule) -> None:
     for check in rule.checks:
         table_key = check.total.table or (rule.for_each.table if rule.for_each else None)
@@ -183,6 +194,8 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
             if not any(ref.is_row_cell or ref.is_matched for ref in check.refs):
                 rows = [None]  # a check that names no current row is one check, not one per row
             columns = _columns(ctx, rule, check, table)
+            if rule.unmatched_only:
+                rows = [r for r in rows if r is not None and _unmatched(ctx, check, r)]
         except Unavailable as why:
             ctx.skip(rule.info, why.table or table_key, why)
             continue

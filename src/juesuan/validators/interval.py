@@ -7,7 +7,8 @@ was rounded to 7.20, not to 7.2. A blank cell is exactly 0: nothing was printed,
 rounded, and it widens no interval (a sum over 25 类 rows of which 3 are filled must not gain a
 tolerance of 0.125 from 22 empty cells). A printed 0.00 is a rounded figure like any other.
 
-For `total REL Σ wᵢ·itemᵢ` (w = ±1) the items' intervals add up (a weight of −1 swaps the ends,
+For `total REL Σ wᵢ·itemᵢ` (w = ±1, or a bureau rule's coefficient, whose interval is scaled
+by |w|) the items' intervals add up (a weight of −1 swaps the ends,
 which leaves the half-width unchanged), so the check is one subtraction and one comparison:
 the two intervals overlap exactly when |total − Σ| ≤ h(total) + Σ h(itemᵢ). No fudge factor is
 involved: the tolerance follows from the digits printed and the number of cells.
@@ -25,6 +26,11 @@ Relation = Literal["=", "<="]
 
 # Decimals every unit juesuan knows displays: 万元 and 元 are both printed to two places.
 UNIT_DECIMALS = 2
+# The sign (±1) or coefficient (a bureau rule's 0.01 × …) of an item in a sum.
+Weight = Decimal | int
+
+# The units juesuan converts between, as powers of ten of one 元 (nine-tables.md §5).
+UNIT_EXPONENT = {"元": 0, "万元": 4}
 
 
 class Status(StrEnum):
@@ -39,7 +45,7 @@ class Term:
 
     value: Decimal
     decimals: int = 0
-    weight: int = 1
+    weight: Weight = 1
     exact: bool = False  # a blank cell: exactly 0, no rounding interval
 
     def half_width(self, unit_decimals: int = UNIT_DECIMALS) -> Decimal:
@@ -71,12 +77,11 @@ def compare(
 
     `total.weight` is ignored: the total always stands alone on its side.
     """
-    for item in items:
-        if item.weight not in (1, -1):
-            raise ValueError(f"weights are ±1, not {item.weight}")
     expected = sum((item.weight * item.value for item in items), Decimal(0))
+    # a weighted item's interval is scaled with it: w·[v − h, v + h] is w·v ± |w|·h
     tolerance = total.half_width(unit_decimals) + sum(
-        (item.half_width(unit_decimals) for item in items), Decimal(0)
+        (Decimal(item.weight).copy_abs() * item.half_width(unit_decimals) for item in items),
+        Decimal(0),
     )
     difference = total.value - expected
     if relation == "=":

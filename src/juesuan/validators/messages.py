@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from juesuan.validators.interval import Outcome, Relation, Status
+from juesuan.validators.interval import Outcome, Relation, Status, Weight
 from juesuan.validators.view import Cell
 
 _MAX_SHOWN = 10  # more items than this are cut to the first _SHOWN
@@ -77,7 +77,17 @@ def _item_name(total: Cell, item: Cell) -> str:
     return item.label
 
 
-def terms(total: Cell, items: Sequence[tuple[int, Cell]], lang: str = "zh") -> str:
+def _factor(weight: Weight) -> str:
+    """'0.01 × ' before an item a bureau rule scales; nothing for the usual ±1."""
+    size = Decimal(weight).copy_abs()
+    return "" if size == 1 else f"{format(size.normalize(), 'f')} × "
+
+
+def _plain_single(items: Sequence[tuple[Weight, Cell]]) -> bool:
+    return len(items) <= 1 and all(Decimal(w).copy_abs() == 1 for w, _ in items)
+
+
+def terms(total: Cell, items: Sequence[tuple[Weight, Cell]], lang: str = "zh") -> str:
     """'基本支出 389.27 + 项目支出 184.58'; long sums are cut after _SHOWN items."""
     # zero and blank terms add nothing to read; every cell is still listed among the related
     shown = [(w, c) for w, c in items if c.amount.value] or list(items)[:1]
@@ -85,7 +95,7 @@ def terms(total: Cell, items: Sequence[tuple[int, Cell]], lang: str = "zh") -> s
     parts: list[str] = []
     for i, (weight, cell) in enumerate(shown[:_SHOWN] if cut else shown):
         sign = ("−" if weight < 0 else "") if i == 0 else (" − " if weight < 0 else " + ")
-        parts.append(f"{sign}{_item_name(total, cell)} {fmt(cell.amount.value)}")
+        parts.append(f"{sign}{_factor(weight)}{_item_name(total, cell)} {fmt(cell.amount.value)}")
     if cut:
         rest = len(shown) - _SHOWN
         parts.append(f" + …（其余 {rest} 项）" if lang == "zh" else f" + … ({rest} more)")
@@ -94,7 +104,7 @@ def terms(total: Cell, items: Sequence[tuple[int, Cell]], lang: str = "zh") -> s
 
 def identity_texts(
     total: Cell,
-    items: Sequence[tuple[int, Cell]],
+    items: Sequence[tuple[Weight, Cell]],
     outcome: Outcome,
     relation: Relation,
     unit: str,
@@ -104,8 +114,8 @@ def identity_texts(
     lead = who.zh if who.zh.endswith("」") else who.zh + " "
     sums, sums_en = terms(total, items), terms(total, items, "en")
     actual = fmt(outcome.actual)
-    # with one item '= expected' would only repeat it
-    expected = "" if len(items) == 1 else f" = {fmt(outcome.expected)}"
+    # with one item '= expected' would only repeat it (unless a coefficient scales it)
+    expected = "" if _plain_single(items) else f" = {fmt(outcome.expected)}"
     diff = fmt(abs(outcome.difference))
     tol = fmt_tolerance(outcome.tolerance)
     if outcome.status is Status.NOTICE:
@@ -131,18 +141,18 @@ def cell_name(cell: Cell) -> str:
     return f"{cell.table.spec.title} {cell.amount.cell}「{cell.label}」"
 
 
-def _cross_terms(items: Sequence[tuple[int, Cell]], absent: Sequence[str]) -> str:
+def _cross_terms(items: Sequence[tuple[Weight, Cell]], absent: Sequence[str]) -> str:
     parts: list[str] = []
     for i, (weight, cell) in enumerate(items):
         sign = ("−" if weight < 0 else "") if i == 0 else (" − " if weight < 0 else " + ")
-        parts.append(f"{sign}{cell_name(cell)}{fmt(cell.amount.value)}")
+        parts.append(f"{sign}{_factor(weight)}{cell_name(cell)}{fmt(cell.amount.value)}")
     parts += [(" + " if parts else "") + text for text in absent]
     return "".join(parts) if parts else "0.00"
 
 
 def cross_texts(
     total: Cell,
-    items: Sequence[tuple[int, Cell]],
+    items: Sequence[tuple[Weight, Cell]],
     outcome: Outcome,
     relation: Relation,
     unit: str,
@@ -158,7 +168,8 @@ def cross_texts(
     lead = cell_name(total)
     sums = _cross_terms(items, absent)
     actual = fmt(outcome.actual)
-    expected = "" if len(items) + len(absent) <= 1 else f" = {fmt(outcome.expected)}"
+    single = len(items) + len(absent) <= 1 and _plain_single(items)
+    expected = "" if single else f" = {fmt(outcome.expected)}"
     diff = fmt(abs(outcome.difference))
     tol = fmt_tolerance(outcome.tolerance)
     note = "".join(f"（{title}以{own}填报，已换算为{unit}）" for title, own in converted)

@@ -33,6 +33,9 @@ class IdentityRule:
     checks: tuple[Check, ...]
     for_each: Ref | None = None  # a row set: the check runs once per row, `row.X` is that row
     columns: Columns = None  # the check runs once per column; "*" = every amount column
+    # only the for_each rows the partner table (T1 in `T1.expenditure[row]`) does not print:
+    # the other direction of a per-row copy, without checking the shared rows twice
+    unmatched_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ def _columns(raw: Any, code: str) -> Columns:
     raise CatalogueError(f'{code}: columns must be "*" or a list of column keys')
 
 
-def _identity(info: RuleInfo, raw: dict[str, Any], cross: bool) -> IdentityRule:
+def _identity(info: RuleInfo, raw: dict[str, Any], cross: bool | None) -> IdentityRule:
+    """`cross` None: one table or several, as the check says (a bureau's rule file)."""
     texts = raw.get("check")
     if isinstance(texts, str):
         texts = [texts]
@@ -75,15 +79,22 @@ def _identity(info: RuleInfo, raw: dict[str, Any], cross: bool) -> IdentityRule:
             tables.add(for_each.table)
         elif any(r.is_row_cell or r.is_matched for r in check.refs):
             raise CatalogueError(f"{info.code}: `row.` and `[row]` need for_each")
+        if cross is None:
+            continue
         if not cross and len(tables) != 1:
             raise CatalogueError(f"{info.code}: a within-table check names exactly one table")
         if cross and len(tables) < 2:
             raise CatalogueError(f"{info.code}: a cross-table check names two tables or more")
-    return IdentityRule(info, checks, for_each, _columns(raw.get("columns"), info.code))
+    unmatched = raw.get("unmatched_only", False)
+    if not isinstance(unmatched, bool):
+        raise CatalogueError(f"{info.code}: unmatched_only is true or false")
+    if unmatched and not any(r.is_matched for c in checks for r in c.refs):
+        raise CatalogueError(f"{info.code}: unmatched_only needs a partner row like T1[row]")
+    return IdentityRule(info, checks, for_each, _columns(raw.get("columns"), info.code), unmatched)
 
 
-def _rule(raw: dict[str, Any], cross: bool = False) -> CatalogueRule:
-    info = RuleInfo(
+def _info(raw: dict[str, Any]) -> RuleInfo:
+    return RuleInfo(
         code=raw["code"],
         name=raw["name"],
         severity=Severity(raw["severity"]),
@@ -91,6 +102,15 @@ def _rule(raw: dict[str, Any], cross: bool = False) -> CatalogueRule:
         summary=raw["summary"],
         summary_en=raw["summary_en"],
     )
+
+
+def identity_rule(raw: dict[str, Any], cross: bool | None = None) -> IdentityRule:
+    """One identity [[rule]] (a bureau's rule file: validators/extra.py)."""
+    return _identity(_info(raw), raw, cross)
+
+
+def _rule(raw: dict[str, Any], cross: bool = False) -> CatalogueRule:
+    info = _info(raw)
     kind = raw.get("kind", "identity")
     if kind == "identity":
         return _identity(info, raw, cross)

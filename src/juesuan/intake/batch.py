@@ -1,0 +1,332 @@
+"""One intake run: discover, validate in the pool, order, name the copies, flag duplicates,
+write the outputs.
+
+Everything written is ordered by the submissions' keys and named from their content (unit
+name, original file name), never by completion order, so `--jobs` and the order in which files
+were found do not change a byte apart from timestamps. Annotated copies are written by the
+workers under a scratch name and given their final names here, in key order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from juesuan.findings import Report
+from juesuan.intake import pool
+from juesuan.intake.discover import discover
+from juesuan.intake.entries import Ignored, Submission
+from juesuan.intake.worker import Checked, Task, handle, warm_up
+from juesuan.io.annotate import annotated_path
+from juesuan.io.package_scan import Limits
+from juesuan.io.problems import InputProblem
+from juesuan.report.summary_workbook import Row
+from juesuan.validate import unreadable
+
+SUMMARY = "汇总.xlsx"
+RESULTS, FINDINGS, JUNIT = "results.jsonl", "findings.csv", "junit.xml"
+COPIES = {"zh": "带注释副本", "en": "annotated"}
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Options:
+    out: Path
+    jobs: int
+    timeout: float = 60.0
+    memory_mb: int = 1024
+    limits: Limits = field(default_factory=Limits)
+    lang: str = "zh"
+    rules: tuple[Path, ...] = ()  # a bureau's own rule files, already checked
+
+
+@dataclass
+class Entry:
+    """One submission and what became of it."""
+
+    submission: Submission
+    report: Report
+    copy: str | None = None  # path of the annotated copy, relative to the output folder
+    copy_format: str | None = None
+    note: str | None = None
+    duplicates: list[str] = field(default_factory=list)  # keys of identical submissions
+    same_unit_year: list[str] = field(default_factory=list)  # other files, same unit and year
+    seconds: float = 0.0
+
+
+@dataclass
+class Outcome:
+    entries: list[Entry]
+    ignored: list[Ignored]
+    started: datetime
+    seconds: float
+
+    def summary_line(self, lang: str, summary: Path) -> str:
+        statuses = Counter(e.report.status for e in self.entries)
+        if lang == "en":
+            return (
+                f"{len(self.entries)} submission(s): {statuses['pass']} passed, "
+                f"{statuses['fail']} failed, {statuses['unreadable']} unreadable; "
+                f"{len(self.ignored)} other file(s) not processed; {self.seconds:.1f} s. "
+                f"Summary: {summary}"
+            )
+        return (
+            f"共 {len(self.entries)} 份：通过 {statuses['pass']}，未通过 {statuses['fail']}，"
+            f"无法读取 {statuses['unreadable']}；未处理的其他文件 {len(self.ignored)} 个；"
+            f"用时 {self.seconds:.1f} 秒。汇总：{summary}"
+        )
+
+    @property
+    def exit_code(self) -> int:
+        statuses = {e.report.status for e in self.entries}
+        if not self.entries or "unreadable" in statuses:
+            return EXIT_UNUSABLE
+        return EXIT_FINDINGS if "fail" in statuses else EXIT_OK
+
+
+class Progress(Protocol):
+    def start(self, total: int) -> None: ...
+    def advance(self, entry: Entry) -> None: ...
+    def stop(self) -> None: ...
+
+
+def run(paths: Sequence[Path], options: Options, progress: Progress) -> Outcome:
+    started = datetime.now().astimezone().replace(microsecond=0)
+    clock = time.perf_counter()
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".juesuan-intake-", dir=out))
+    try:
+        found = discover(paths, out, scratch / "unpacked", options.limits)
+        entries = _check(found.submissions, scratch / "copies", options, started, progress)
+        _flag(entries)
+        _place_copies(entries, out, options.lang)
+        outcome = Outcome(entries, found.ignored, started, time.perf_counter() - clock)
+        write_outputs(outcome, out, options.lang)
+        return outcome
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _check(
+    subs: list[Submission], copies: Path, options: Options, now: datetime, progress: Progress
+) -> list[Entry]:
+    """Every submission through the pool; entries in the submissions' (key) order."""
+    progress.start(len(subs))
+    entries: dict[int, Entry] = {}
+    tasks: list[tuple[int, Task]] = []
+    for i, sub in enumerate(subs):
+        if sub.problem is not None:  # it could not even be taken out of its archive
+            entries[i] = Entry(sub, unreadable(sub.key, sub.problem))
+            progress.advance(entries[i])
+            continue
+        copy_to = copies / f"{i:05d}{_copy_suffix(sub.name)}"
+        tasks.append(
+            (
+                i,
+                Task(
+                    sub.key,
+                    sub.path,
+                    sub.name,
+                    copy_to,
+                    options.lang,
+                    now,
+                    options.limits,
+                    options.rules,
+                ),
+            )
+        )
+    try:
+        for result in pool.run(
+            tasks,
+            handle,
+            warm_up,
+            jobs=options.jobs,
+            timeout=options.timeout,
+            memory_mb=options.memory_mb,
+        ):
+            sub = subs[result.task]
+            if isinstance(result, pool.Done):
+                entries[result.task] = _entry(sub, result.value)
+            else:
+                entries[result.task] = Entry(sub, unreadable(sub.key, _lost(sub, result, options)))
+            progress.advance(entries[result.task])
+    finally:
+        progress.stop()
+    return [entries[i] for i in range(len(subs))]
+
+
+def _copy_suffix(name: str) -> str:
+    return annotated_path(Path(name)).suffix
+
+
+def _entry(sub: Submission, checked: Checked) -> Entry:
+    return Entry(
+        sub,
+        checked.report,
+        copy=str(checked.copy) if checked.copy else None,
+        copy_format=checked.copy_format,
+        note=checked.note,
+        seconds=checked.seconds,
+    )
+
+
+def _lost(sub: Submission, lost: pool.Lost, options: Options) -> InputProblem:
+    name = sub.name
+    if lost.reason == "timeout":
+        return InputProblem(
+            "IN110",
+            f"{name}：处理超过 {options.timeout:g} 秒仍未完成，已中止（文件可能异常或过于复杂）；"
+            "其他文件不受影响",
+            f"{name}: processing took over {options.timeout:g} s and was stopped (the file may be "
+            "malformed or too complex); other files are not affected",
+        )
+    if lost.reason == "memory":
+        return InputProblem(
+            "IN104",
+            f"{name}：处理此文件所需内存超过每个进程的上限（{options.memory_mb} MB），已中止",
+            f"{name}: processing needed more memory than the per-worker limit "
+            f"({options.memory_mb} MB) and was stopped",
+        )
+    if lost.reason == "crash":
+        return InputProblem(
+            "IN111",
+            f"{name}：处理此文件的工作进程异常退出（{lost.detail}），可能是文件触发了读取程序的缺陷"
+            "或超出内存上限；其他文件不受影响",
+            f"{name}: the worker processing this file died ({lost.detail}), perhaps a reader "
+            "defect the file triggers or the memory limit; other files are not affected",
+        )
+    return InputProblem(
+        "IN111",
+        f"{name}：内部错误：{lost.detail}（这不是您的文件的问题，请把此信息报告给 juesuan 开发者）",
+        f"{name}: internal error: {lost.detail} (not a problem of your file; please report it)",
+    )
+
+
+def _flag(entries: list[Entry]) -> None:
+    """Identical content, and different files claiming the same unit and year."""
+    by_hash: dict[str, list[Entry]] = defaultdict(list)
+    by_unit: dict[tuple[str, int], list[Entry]] = defaultdict(list)
+    for e in entries:
+        if e.submission.sha256:
+            by_hash[e.submission.sha256].append(e)
+        if e.report.unit_name and e.report.year:
+            by_unit[(e.report.unit_name, e.report.year)].append(e)
+    for group in by_hash.values():
+        for e in group:
+            e.duplicates = [o.submission.key for o in group if o is not e]
+    for group in by_unit.values():
+        for e in group:
+            e.same_unit_year = [
+                o.submission.key for o in group if o.submission.sha256 != e.submission.sha256
+            ]
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def file_safe(text: str, limit: int = 40) -> str:
+    """A unit name usable in a file name on every system."""
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return _UNSAFE.sub("_", text).strip("._")[:limit]
+
+
+def copy_name(entry: Entry) -> str:
+    """Unit name and original file name: what a clerk looks for."""
+    unit = file_safe(entry.report.unit_name or "")
+    base = Path(f"{unit}_{entry.submission.name}" if unit else entry.submission.name)
+    if entry.copy_format == "report-workbook":
+        return f"{base.stem}.校验结果.xlsx"
+    return annotated_path(base).name
+
+
+def _place_copies(entries: list[Entry], out: Path, lang: str) -> None:
+    folder = out / COPIES.get(lang, COPIES["zh"])
+    taken: set[str] = set()
+    for e in entries:
+        if e.copy is None:
+            continue
+        name = copy_name(e)
+        at = name.rfind(".校验")
+        stem, suffix = name[:at], name[at:]
+        n = 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{stem} ({n}){suffix}"
+        taken.add(name.lower())
+        folder.mkdir(parents=True, exist_ok=True)
+        Path(e.copy).replace(folder / name)
+        e.copy = f"{folder.name}/{name}"
+
+
+def write_outputs(outcome: Outcome, out: Path, lang: str) -> None:
+    from juesuan.report import csv_report, junit, summary_workbook
+
+    reports = [e.report for e in outcome.entries]
+    (out / RESULTS).write_text(
+        "".join(json.dumps(_result(e, lang), ensure_ascii=False) + "\n" for e in outcome.entries),
+        encoding="utf-8",
+    )
+    (out / FINDINGS).write_text(csv_report.dumps(reports, lang), encoding="utf-8")
+    (out / JUNIT).write_text(
+        junit.dumps(
+            reports, lang, timestamp=outcome.started, seconds=[e.seconds for e in outcome.entries]
+        ),
+        encoding="utf-8",
+    )
+    summary_workbook.write(
+        out / SUMMARY,
+        [summary_row(e, lang) for e in outcome.entries],
+        [(i.key, i.text(lang)) for i in outcome.ignored],
+        lang=lang,
+        now=outcome.started,
+    )
+
+
+def _result(entry: Entry, lang: str) -> dict[str, object]:
+    """The JSON contract object plus an `intake` object (added keys only)."""
+    data = entry.report.to_json(lang)
+    data["intake"] = {
+        "sha256": entry.submission.sha256,
+        "annotated_copy": entry.copy,
+        "duplicates": entry.duplicates,
+        "same_unit_year": entry.same_unit_year,
+    }
+    return data
+
+
+def _names(keys: list[str], lang: str, most: int = 3) -> str:
+    """Up to `most` names, one per line, and how many more."""
+    shown = "\n".join(keys[:most])
+    if len(keys) > most:
+        more = len(keys) - most
+        shown += f"\n……等 {len(keys)} 份" if lang != "en" else f"\n… and {more} more"
+    return shown
+
+
+def summary_row(entry: Entry, lang: str) -> Row:
+    flags = []
+    if entry.duplicates:
+        others = _names(entry.duplicates, lang)
+        flags.append(
+            f"内容完全相同（重复提交）：\n{others}" if lang != "en" else f"identical to:\n{others}"
+        )
+    if entry.same_unit_year:
+        others = _names(entry.same_unit_year, lang)
+        flags.append(
+            f"同一单位、年度另有文件：\n{others}"
+            if lang != "en"
+            else f"same unit and year also in:\n{others}"
+        )
+    no_copy = entry.note if entry.copy is None and not entry.report.unreadable else None
+    return Row(entry.report, entry.copy, tuple(flags), no_copy)

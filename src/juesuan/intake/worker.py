@@ -1,0 +1,120 @@
+"""What a worker process does with one submission: validate it under the batch's limits and
+write its annotated copy. Runs in the pool's children; everything it returns is picklable."""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from juesuan.findings import Report
+from juesuan.io.package_scan import Limits
+
+if TYPE_CHECKING:
+    from juesuan.validators.extra import ExtraRules
+
+# Test-only fault injection, so the tests can prove that a crashing or hanging worker costs
+# only its file: "crash:NAME;hang:NAME;memory:NAME" makes the worker die, spin, or allocate
+# 1 GiB (over a --max-memory cap) on a file of that name.
+FAULT_ENV = "JUESUAN_INTAKE_TEST_FAULT"
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str  # the submission's name in every output
+    path: Path  # where to read it
+    name: str  # its original file name
+    copy_to: Path  # where to write the annotated copy
+    lang: str
+    now: datetime
+    limits: Limits
+    rules: tuple[Path, ...] = ()  # a bureau's own rule files (--rules)
+
+
+@dataclass(frozen=True)
+class Checked:
+    report: Report
+    copy: Path | None = None
+    copy_format: str | None = None  # "graft" or "report-workbook"
+    note: str | None = None  # why the copy is a report workbook, or could not be written
+    seconds: float = 0.0
+
+
+def warm_up() -> None:
+    """Pay the imports and first-call costs (catalogues, schemas) before the first deadline."""
+    from juesuan.io import annotate  # noqa: F401  (imported for its cost)
+
+    template = resources.files("juesuan") / "workbook_templates" / "template_2023.xlsx"
+    with resources.as_file(template) as path:
+        validate(path, "template", Limits())
+
+
+@functools.cache
+def bureau_rules(files: tuple[Path, ...]) -> ExtraRules | None:
+    """The bureau rules, loaded and registered once per worker (the parent has checked them)."""
+    if not files:
+        return None
+    from juesuan.validators.extra import load_extra
+
+    extra = load_extra(files)
+    extra.register()
+    return extra
+
+
+def validate(path: Path, key: str, limits: Limits, extra: ExtraRules | None = None) -> Report:
+    """`juesuan.validate.validate_path` with the batch's limits instead of the defaults."""
+    from juesuan.io.problems import InputProblem
+    from juesuan.read import read_workbook
+    from juesuan.validate import report_for, unreadable
+
+    try:
+        workbook = read_workbook(path, limits=limits)
+    except InputProblem as problem:
+        return unreadable(key, problem)
+    return report_for(workbook, key, extra)
+
+
+def handle(task: Task) -> Checked:
+    from juesuan.io.annotate import write_annotated_copy
+
+    started = time.perf_counter()
+    _inject_fault(task.name)
+    report = validate(task.path, task.key, task.limits, bureau_rules(task.rules))
+    if report.unreadable:
+        return Checked(report, seconds=time.perf_counter() - started)
+    try:
+        result = write_annotated_copy(
+            task.path, task.copy_to, report, lang=task.lang, now=task.now, overwrite=True
+        )
+    except Exception as exc:  # the report stands even if its copy cannot be written
+        note = f"无法写出带注释的副本：{exc}" if task.lang != "en" else f"no annotated copy: {exc}"
+        return Checked(report, note=note, seconds=time.perf_counter() - started)
+    return Checked(
+        report,
+        copy=result.path,
+        copy_format=result.format,
+        note=result.note,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _inject_fault(name: str) -> None:
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    for item in spec.split(";"):
+        kind, _, target = item.partition(":")
+        if target != name:
+            continue
+        if kind == "crash":
+            os.abort()  # dies by a signal, like a crash in native code
+        if kind == "memory":
+            bytearray(1 << 30)
+        if kind == "hang":
+            while True:  # spins like a parser caught in a loop
+                pass
