@@ -41,31 +41,35 @@ def soffice() -> str:
     return exe
 
 
+def convert_to_pdf(soffice: str, profile: Path, workbook: Path, outdir: Path) -> Path:
+    """Convert a workbook to PDF with headless LibreOffice (also used by tools outside pytest)."""
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(workbook),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    pdf = outdir / (workbook.stem + ".pdf")
+    assert pdf.exists(), f"LibreOffice did not convert {workbook.name}"
+    return pdf
+
+
 @pytest.fixture(scope="session")
 def to_pdf(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
     """Convert a workbook to PDF with headless LibreOffice; returns the PDF path."""
     profile = tmp_path_factory.mktemp("lo-profile")
 
     def convert(workbook: Path) -> Path:
-        outdir = tmp_path_factory.mktemp("pdf")
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                str(workbook),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=240,
-        )
-        pdf = outdir / (workbook.stem + ".pdf")
-        assert pdf.exists(), f"LibreOffice did not convert {workbook.name}"
-        return pdf
+        return convert_to_pdf(soffice, profile, workbook, tmp_path_factory.mktemp("pdf"))
 
     return convert
 

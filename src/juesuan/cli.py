@@ -486,5 +486,76 @@ def intake(
     sys.exit(outcome.exit_code)
 
 
+# ── the Excel add-in (juesuan.addin; xlwings is imported only inside these commands) ──────
+
+
+@main.group("addin")
+def addin_group() -> None:
+    """Excel 加载项：「决算校验」选项卡上的「校验」按钮 / the Excel add-in.
+
+    \b
+    juesuan addin build      生成 juesuan.addin.xlam / build the add-in file
+    juesuan addin install    安装到 Excel（Windows、macOS） / install into Excel
+    juesuan addin uninstall  从 Excel 中移除 / remove it from Excel
+    """
+
+
+@addin_group.command("build")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="输出目录 / output directory.",
+)
+@click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file.")
+def addin_build(out_dir: Path, force: bool) -> None:
+    """由已安装的 xlwings 生成加载项 / build juesuan.addin.xlam from the installed xlwings."""
+    from juesuan.addin.build import BuildError, build
+    from juesuan.i18n import t
+
+    try:
+        path = build(out_dir, overwrite=force)
+    except FileExistsError as exc:
+        click.echo(t("exists", "zh", path=exc.args[0]), err=True)
+        sys.exit(EXIT_UNUSABLE)
+    except (BuildError, OSError) as exc:
+        click.echo(f"无法生成加载项：{exc}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    click.echo(f"已生成 Excel 加载项：{path}")
+
+
+@addin_group.command("install")
+@click.option(
+    "--file",
+    "built",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="安装已生成的 juesuan.addin.xlam（默认现场生成） / install this built file.",
+)
+def addin_install(built: Path | None) -> None:
+    """安装到 Excel 的启动文件夹 / install into Excel's startup folder (Windows, macOS)."""
+    from juesuan.addin.install import NoExcel, install
+
+    try:
+        install(built)
+    except (NoExcel, ValueError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_UNUSABLE)
+
+
+@addin_group.command("uninstall")
+def addin_uninstall() -> None:
+    """从 Excel 的启动文件夹移除 / remove from Excel's startup folder (Windows, macOS)."""
+    from juesuan.addin.install import NoExcel, uninstall
+
+    try:
+        uninstall()
+    except NoExcel as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_UNUSABLE)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

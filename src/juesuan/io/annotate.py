@@ -116,9 +116,9 @@ _COLUMNS = (
     _Column("difference", "差额", "Difference", 11),
     _Column("related", "相关单元格", "Related cells", 28),
     _Column("note", "说明", "Explanation", 28),
-    _Column("fingerprint", "指纹", "Fingerprint", 18, hidden=True),
     # findings of the explanation text (--text): section, line, character and the sentence
     _Column("text_place", "说明原文", "Explanation text", 40),
+    _Column("fingerprint", "指纹", "Fingerprint", 18, hidden=True),
 )
 
 
@@ -408,8 +408,8 @@ def _finding_row(
         _Cell(f.difference, "number"),
         _Cell(_related_text(f.related, f.sheet, lang), "text"),
         _Cell(note, "note"),
-        _Cell(f.fingerprint, "plain"),
         _Cell(_text_place(f, lang), "text"),
+        _Cell(f.fingerprint, "plain"),
     ]
 
 
