@@ -150,6 +150,7 @@ def test_sheet_of_the_workbook(tmp_path: Path) -> None:
         ("x.txt", b"\xff\xfe\xfa" * 0 + b"\x81\xff\x80\xff", "无法识别文本编码"),
         ("x.docx", b"PK\x03\x04garbage", "不是可读取的 Word 文档"),
         ("x.pdf", b"%PDF-1.4\ngarbage", "PDF"),
+        ("x.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "另存为 .docx"),
     ],
 )
 def test_unusable_files(tmp_path: Path, name: str, data: bytes, message: str) -> None:
@@ -172,3 +173,8 @@ def test_docx_with_entities_is_refused(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(TextProblem, match="不存在"):
         read_source(tmp_path / "nope.txt")
+
+
+def test_a_workbook_given_as_the_text() -> None:
+    with pytest.raises(TextProblem, match="--text-sheet"):
+        read_source(SAMPLES / "sample_2023.xlsx")

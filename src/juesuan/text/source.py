@@ -52,6 +52,11 @@ def read_source(path: Path) -> Source:
         return Source(path.name, _pdf_text(path), "pdf")
     if data.startswith(b"PK\x03\x04"):
         return Source(path.name, _docx_text(path), "docx")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise TextProblem(
+            f"{path.name}：旧版 Word/Excel 文件（.doc/.xls）无法直接读取，请另存为 .docx 或 .txt",
+            f"{path.name}: an old binary Word/Excel file; save it as .docx or .txt",
+        )
     text, encoding = decode(data, path.name)
     return Source(path.name, text, "txt", encoding)
 
@@ -91,6 +96,11 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 def _docx_text(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as z:
+            if "xl/workbook.xml" in z.namelist():
+                raise TextProblem(
+                    f"{path.name}：这是工作簿而不是说明文档；说明在工作簿的工作表中时请用 --text-sheet",
+                    f"{path.name}: a workbook, not a document; use --text-sheet for a text in a sheet",
+                )
             info = z.getinfo("word/document.xml")
             if info.file_size > MAX_BYTES * 3:
                 raise TextProblem(f"{path.name}：文档内容过大", f"{path.name}: document too large")
