@@ -199,8 +199,6 @@ def _catalogue_rules() -> None:
 
 
 _catalogue_rules()
-# the codes juesuan ships; a bureau's rules (--rules) are added to RULES at run time
-BUILTIN: frozenset[str] = frozenset(RULES)
 
 
 def _text_rules() -> None:
@@ -214,6 +212,8 @@ def _text_rules() -> None:
 
 
 _text_rules()
+# the codes juesuan ships; a bureau's rules (--rules) are added to RULES at run time
+BUILTIN: frozenset[str] = frozenset(RULES)
 
 
 def rule(code: str) -> Rule:
