@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from juesuan.findings import Finding
+from juesuan.findings import Also, Finding
 from juesuan.tables import Workbook
 from juesuan.text.against_tables import check_prior, check_tables
 from juesuan.text.arithmetic import check_counts, check_percentages, check_restated, check_sums
@@ -57,7 +57,43 @@ def check_text(
     check_perf(ctx)
     check_prior(ctx)
     ctx.findings.sort(key=lambda f: f.text_offset or 0)
-    return TextResult(doc, x, ctx.perf, _distinct(ctx.findings), list(ctx.unchecked))
+    findings = _distinct(_one_per_figure(ctx.findings))
+    return TextResult(doc, x, ctx.perf, findings, list(ctx.unchecked))
+
+
+def _one_per_figure(findings: list[Finding]) -> list[Finding]:
+    """A figure that disagrees with its table cell (TX301) usually also disagrees with the
+    same quantity stated elsewhere in the text (TX306): one defect, one finding. The TX306 is
+    kept inside the TX301, which names the cell to look at."""
+    by_place: dict[int, Finding] = {
+        f.text_offset: f for f in findings if f.code == "TX301" and f.text_offset is not None
+    }
+    folded: dict[int, list[Finding]] = {}
+    for f in findings:
+        if f.code == "TX306" and f.text_offset in by_place:
+            folded.setdefault(f.text_offset, []).append(f)
+    if not folded:
+        return findings
+    out: list[Finding] = []
+    for f in findings:
+        if f.code == "TX306" and f.text_offset in folded:
+            continue
+        inside = folded.get(f.text_offset or -1, []) if f.code == "TX301" else []
+        if inside:
+            also = tuple(
+                Also(o.code, o.name, o.sheet, o.cell, o.message, o.message_en) for o in inside
+            )
+            zh = f.message + "".join(
+                "；前文也不同（TX306）：" + o.message.split("与前文不一致：", 1)[-1] for o in inside
+            )
+            en = f.message_en + "".join(
+                "; the text also says otherwise elsewhere (TX306): "
+                + o.message_en.split("contradicts the text elsewhere: ", 1)[-1]
+                for o in inside
+            )
+            f = replace(f, message=zh, message_en=en, also=f.also + also)
+        out.append(f)
+    return out
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
