@@ -36,7 +36,7 @@ from juesuan.io.annotate import MARK_FILLS, AnnotateResult, annotated_path, writ
 
 NOW = datetime(2024, 5, 1, 10, 30)
 HEADERS = ["序号", "级别", "规则", "表", "单元格", "问题说明", "报表数", "计算数", "差额"]
-HEADERS += ["相关单元格", "说明", "指纹"]
+HEADERS += ["相关单元格", "说明", "说明原文", "指纹"]
 HEADER_ROW = 12
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -102,7 +102,7 @@ def type_note(annotated: Path, out: Path, fingerprint: str, text: str) -> None:
     part = sheet_parts(annotated)["校验结果"]
     parts = members(annotated)
     xml = parts[part].decode()
-    row = re.search(rf'<c r="L(\d+)"[^>]*><is><t[^>]*>{fingerprint}</t>', xml)
+    row = re.search(rf'<c r="M(\d+)"[^>]*><is><t[^>]*>{fingerprint}</t>', xml)
     assert row is not None
     empty = re.compile(rf'<c r="K{row[1]}" s="(\d+)"/>')
     assert empty.search(xml)
@@ -197,7 +197,7 @@ def test_workbook_entry_names_and_active_tab(
     # Existing names are kept verbatim (their localSheetId stays valid: the sheet is last).
     for name in re.findall(r"<definedName .*?</definedName>", before):
         assert name in after
-    assert f'localSheetId="{len(names) - 1}" hidden="1">\'校验结果\'!$A$12:$L$' in after
+    assert f'localSheetId="{len(names) - 1}" hidden="1">\'校验结果\'!$A$12:$M$' in after
 
 
 def test_input_is_never_written(
@@ -216,16 +216,16 @@ def test_openpyxl_reads_the_result_sheet(annotated: tuple[Path, AnnotateResult])
     ws = wb["校验结果"]
     assert wb.active.title == "校验结果"
     assert ws["A1"].value == "部门决算校验结果"
-    assert [c.value for c in ws[HEADER_ROW]][:12] == HEADERS
+    assert [c.value for c in ws[HEADER_ROW]][:13] == HEADERS
     rows = result_rows(ws, len(report.findings))
     assert [r[0] for r in rows] == list(range(1, len(report.findings) + 1))
     assert [r[2] for r in rows] == [f.code for f in report.sorted_findings()]
     ranks = {"错误": 0, "警告": 1, "提示": 2}
     assert [ranks[r[1]] for r in rows] == sorted(ranks[r[1]] for r in rows)
     assert ws.cell(HEADER_ROW + len(rows) + 1, 1).value is None
-    assert ws.column_dimensions["L"].hidden
+    assert ws.column_dimensions["M"].hidden
     assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:L{HEADER_ROW + len(rows)}"
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:M{HEADER_ROW + len(rows)}"
     labels = {ws.cell(r, 1).value: ws.cell(r, 4).value for r in range(2, 11)}
     assert labels["错误"] == 3 and labels["结论"] == "未通过" and labels["单位"] == "示例单位"
 
@@ -362,7 +362,7 @@ def test_reannotating_a_copy_resaved_by_another_program(
     sm101 = next(f for f in rich_report().findings if f.code == "SM101")
     wb = openpyxl.load_workbook(annotated[0])
     ws = wb["校验结果"]
-    row = next(r for r in range(13, 30) if ws.cell(r, 12).value == sm101.fingerprint)
+    row = next(r for r in range(13, 30) if ws.cell(r, 13).value == sm101.fingerprint)
     ws.cell(row, 11).value = "已与财政核对"
     resaved = tmp_path / "resaved.xlsx"
     wb.save(resaved)
@@ -417,7 +417,7 @@ def test_ods_input_gets_a_separate_report_workbook(
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["校验结果"]
     ws = wb["校验结果"]
-    assert [c.value for c in ws[HEADER_ROW]][:12] == HEADERS
+    assert [c.value for c in ws[HEADER_ROW]][:13] == HEADERS
     rows = result_rows(ws, len(rich_report().findings))
     assert rows[0][4] == f"{SUMMARY}!B10" and ws.cell(HEADER_ROW + 1, 5).hyperlink is None
     assert rows[0][6] == pytest.approx(1234.76)

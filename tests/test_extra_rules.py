@@ -89,6 +89,7 @@ check = "T6[30217] <= 0.01 * T6[public.total]"
 BAD = [
     ("typo-row", RULE.replace("public.total", "publc.total"), 6, "T6 没有行 publc.total"),
     ("built-in-code", RULE.replace("LC001", "SM101"), 2, "内置规则"),
+    ("text-code", RULE.replace("LC001", "TX301"), 2, "内置规则"),
     ("grammar", RULE.replace("0.01 *", "0.01 * *"), 6, "check 无法解析"),
     ("toml", RULE.replace('"LC001"', '"LC001'), 2, "TOML 语法错误"),
     ("severity", RULE.replace('"warning"', '"fatal"'), 4, "severity 应为"),

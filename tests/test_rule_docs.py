@@ -129,3 +129,28 @@ def test_validate_unknown_code_is_a_usage_error(option: str) -> None:
     proc = run("validate", DEFECT_01, option, "QQ1")
     assert proc.returncode == 2
     assert "QQ1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# Tested by the intake run itself (a timeout, a crashed worker), which validate cannot produce
+INTAKE_ONLY = frozenset({"IN110", "IN111"})
+CASE_DIRS = (ROOT / "tests" / "rules" / "cases", ROOT / "tests" / "text" / "cases")
+
+
+def test_every_rule_has_a_failing_and_a_passing_case() -> None:
+    """Whatever family: one case file per rule, with at least one [[fail]] and one [[pass]]."""
+    import tomllib
+
+    from juesuan.rules import BUILTIN
+
+    files = {p.stem: p for d in CASE_DIRS for p in d.glob("*.toml")}
+    assert sorted(set(files) - set(BUILTIN)) == [], "case files of unknown codes"
+    intake_tests = "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "tests" / "intake").glob("test_*.py")
+    )
+    for code in sorted(BUILTIN):
+        if code in INTAKE_ONLY:
+            assert f'"{code}"' in intake_tests, f"{code}: no intake test names it"
+            continue
+        assert code in files, f"{code}: no case file in tests/rules/cases or tests/text/cases"
+        data = tomllib.loads(files[code].read_text(encoding="utf-8"))
+        assert data.get("fail") and data.get("pass"), f"{code}: needs [[fail]] and [[pass]]"

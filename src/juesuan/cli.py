@@ -89,7 +89,7 @@ def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=False, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -135,6 +135,28 @@ def _wanted(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool
     metavar="CODES",
     help="不报告这些规则（代码或前缀，如 SM103,SM104） / drop these rules (codes or prefixes).",
 )
+@click.option(
+    "--text",
+    "text",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="同时核对情况说明（.txt/.docx/.pdf；可不给工作簿） / also check the explanation text.",
+)
+@click.option(
+    "--text-sheet",
+    default=None,
+    metavar="SHEET",
+    help="情况说明在工作簿的这张工作表中 / the text is kept in this sheet of the workbook.",
+)
+@click.option(
+    "--prior",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="上年决算工作簿，用于核对增减额 / last year's workbook, for year-on-year changes.",
+)
+@click.option(
+    "--verbose", is_flag=True, help="列出从说明中提取和跳过的内容 / list what the text gave."
+)
 @_RULES_OPTION
 @_LANG
 def validate(
@@ -146,6 +168,10 @@ def validate(
     force: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    text: Path | None,
+    text_sheet: str | None,
+    prior: Path | None,
+    verbose: bool,
     rule_files: tuple[Path, ...],
     lang: str,
 ) -> None:
@@ -157,6 +183,8 @@ def validate(
       juesuan validate 2023决算.xlsx --format json
       juesuan validate 2023决算.xlsx --annotate 2023决算_校验.xlsx
       juesuan validate 2023决算.xlsx --select SM,XT --ignore SM103
+      juesuan validate 2023决算.xlsx --text 2023说明.docx --prior 2022决算.xlsx
+      juesuan validate --text 2023说明.pdf --verbose
       juesuan validate 2023决算.xlsx --rules 本地规则.toml
     """
     from juesuan.findings import Severity
@@ -164,10 +192,22 @@ def validate(
 
     if annotate is not None and len(files) != 1:
         raise click.UsageError("--annotate 只能用于一个输入文件；多个文件请用 --out DIR")
+    texts = text is not None or text_sheet is not None or prior is not None
+    if not files and text is None:
+        raise click.UsageError("请给出工作簿，或用 --text 给出情况说明")
+    if texts and len(files) > 1:
+        raise click.UsageError("--text/--text-sheet/--prior 只能用于一个工作簿")
+    if (text_sheet or prior) and text is None and not files:
+        raise click.UsageError("--text-sheet 需要工作簿")
     extra = _extra_rules(rule_files, lang)
     _known_codes(select, ignore)
     reports = []
-    for path in files:
+    if texts:
+        from juesuan.text.cli import run_text
+
+        reports.append(run_text(files[0] if files else None, text, text_sheet, prior, verbose,
+                                fmt, lang, extra))  # fmt: skip
+    for path in files if not texts else ():
         try:
             reports.append(validate_path(path, extra))
         except Exception as exc:  # a bug of ours must still not reach the user as a traceback
@@ -205,7 +245,7 @@ def validate(
             if i:
                 console.print()
             render(report, console, lang)
-    for path, report in zip(files, reports, strict=True):
+    for path, report in zip(files, reports, strict=False):
         if report.unreadable or (annotate is None and out_dir is None):
             continue
         if not _annotate(path, report, annotate, out_dir, force, lang):

@@ -93,6 +93,12 @@ class Finding:
     related: tuple[Related, ...] = ()
     # What identifies the place independently of where it sits today (row and column keys).
     place: str = ""
+    # Findings from the explanation text (情况说明): the section heading, the sentence quoted,
+    # its character offset (0-based, in the text as read) and line (1-based).
+    text_section: str | None = None
+    text_quote: str | None = None
+    text_offset: int | None = None
+    text_line: int | None = None
     # Other checks the same wrong cell breaks (validators/rootcause.py).
     also: tuple[Also, ...] = ()
 
@@ -112,9 +118,20 @@ class Finding:
     def line(self, lang: str = "zh") -> str:
         """One line per finding, for tests and logs: `error ST101 T5 Sheet!C7 message`."""
         where = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or "-")
+        if self.text_offset is not None and not self.cell:
+            where = f"说明@{self.text_offset}"
         return f"{self.severity.value} {self.code} {self.table or '-'} {where} {self.text(lang)}"
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        out = self._json(lang)
+        if self.text_offset is not None:  # only findings from the text carry these keys
+            out["text_section"] = self.text_section
+            out["text_quote"] = self.text_quote
+            out["text_offset"] = self.text_offset
+            out["text_line"] = self.text_line
+        return out
+
+    def _json(self, lang: str) -> dict[str, Any]:
         return {
             "code": self.code,
             "name": self.name,
@@ -184,6 +201,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     unreadable: bool = False
+    # the explanation text checked with the workbook (`--text`): file and coverage
+    text: dict[str, Any] | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -206,6 +225,12 @@ class Report:
         return [f.line(lang) for f in self.sorted_findings()]
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        out = self._json(lang)
+        if self.text is not None:
+            out["text"] = self.text
+        return out
+
+    def _json(self, lang: str) -> dict[str, Any]:
         return {
             "juesuan": __version__,
             "edition": self.edition,

@@ -19,6 +19,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "cell": ("单元格", "Cell"),
     "message": ("问题说明", "Problem"),
     "workbook": ("工作簿", "Workbook"),
+    "text_findings": ("情况说明", "Explanation text"),
+    "text_at": ("说明第 {line} 行（第 {offset} 字）：", "text line {line} (char {offset}): "),
     "error": ("错误", "error"),
     "warning": ("警告", "warning"),
     "notice": ("提示", "notice"),

@@ -116,6 +116,8 @@ _COLUMNS = (
     _Column("difference", "差额", "Difference", 11),
     _Column("related", "相关单元格", "Related cells", 28),
     _Column("note", "说明", "Explanation", 28),
+    # findings of the explanation text (--text): section, line, character and the sentence
+    _Column("text_place", "说明原文", "Explanation text", 40),
     _Column("fingerprint", "指纹", "Fingerprint", 18, hidden=True),
 )
 
@@ -392,6 +394,8 @@ def _finding_row(
     link = f"{_quote_sheet(f.sheet or '')}!{f.cell}" if linked else None
     severity = f.severity.value if lang == "en" else f.severity.zh
     table = titles.get(f.table or "", f.table or "")
+    if not table and f.text_offset is not None:
+        table = "情况说明" if lang != "en" else "Explanation text"
     return [
         _Cell(no, "center"),
         _Cell(severity, f"sev:{f.severity.value}"),
@@ -404,8 +408,17 @@ def _finding_row(
         _Cell(f.difference, "number"),
         _Cell(_related_text(f.related, f.sheet, lang), "text"),
         _Cell(note, "note"),
+        _Cell(_text_place(f, lang), "text"),
         _Cell(f.fingerprint, "plain"),
     ]
+
+
+def _text_place(f: Finding, lang: str) -> str | None:
+    if f.text_offset is None:
+        return None
+    if lang == "en":
+        return f"[{f.text_section}] line {f.text_line}, char {f.text_offset}: {f.text_quote}"
+    return f"〔{f.text_section}〕第 {f.text_line} 行第 {f.text_offset} 字：「{f.text_quote}」"
 
 
 def _related_text(related: Iterable[Related], sheet: str | None, lang: str) -> str:

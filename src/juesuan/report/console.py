@@ -38,13 +38,15 @@ def render(report: Report, console: Console, lang: str = "zh") -> None:
         # the sheet is named only when it is not simply the table's title
         where = info.range if info.sheet == info.title else f"{info.sheet}!{info.range}"
         found.add_row(info.key, title, where, info.unit or "—")
-    console.print(found)
+    if report.tables or report.text is None:  # a text checked alone has no tables to list
+        console.print(found)
     findings = report.sorted_findings()
     if not findings:
         console.print(Text(t("no_findings", lang), style="green"))
     groups: dict[str, list[int]] = {}
     for i, f in enumerate(findings):
-        groups.setdefault(f.table or "", []).append(i)
+        # findings of the explanation text that name no table cell get their own group
+        groups.setdefault(f.table or ("说明" if f.text_offset is not None else ""), []).append(i)
     titles = {info.key: info.title for info in report.tables}
     if report.edition is not None:  # a missing table has no printed title: use the official one
         from juesuan.spec import load_edition
@@ -53,6 +55,8 @@ def render(report: Report, console: Console, lang: str = "zh") -> None:
             titles.setdefault(spec.key, spec.title)
     for key in sorted(groups, key=lambda k: (k == "", k)):
         label = f"{key} {titles.get(key, '')}".strip() or t("workbook", lang)
+        if key == "说明":
+            label = t("text_findings", lang)
         console.print(Text(f"\n{label}", style="bold underline"))
         for i in groups[key]:
             f = findings[i]
@@ -64,6 +68,9 @@ def render(report: Report, console: Console, lang: str = "zh") -> None:
                 line.append(f"{where} ", style="magenta")
             line.append(f.text(lang))
             console.print(line)
+            if f.text_offset is not None:
+                at = t("text_at", lang, line=f.text_line, offset=f.text_offset)
+                console.print(Text(f"      {at}「{f.text_quote}」", style="dim"))
     counts = {
         "errors": report.count(Severity.ERROR),
         "warnings": report.count(Severity.WARNING),

@@ -12,6 +12,7 @@ COLUMNS = (
     "file", "status", "code", "name", "severity", "table", "sheet", "cell", "row", "column",
     "actual", "expected", "difference", "tolerance", "related", "message", "fingerprint",
     "also",
+    "text_section", "text_line", "text_offset", "text_quote",
 )  # fmt: skip
 
 
@@ -33,7 +34,9 @@ def dumps(reports: list[Report], lang: str = "zh") -> str:
                     fmt_amount(f.actual) or "", fmt_amount(f.expected) or "",
                     fmt_amount(f.difference) or "", fmt_amount(f.tolerance) or "",
                     related, f.text(lang), f.fingerprint,
-                    "; ".join(f"{a.code}@{a.sheet}!{a.cell}" for a in f.also),
+                    "; ".join(f"{a.code}@{a.sheet}!{a.cell}" if a.cell else a.code for a in f.also),
+                    f.text_section or "", "" if f.text_line is None else f.text_line,
+                    "" if f.text_offset is None else f.text_offset, f.text_quote or "",
                 )
             )  # fmt: skip
     return buf.getvalue()

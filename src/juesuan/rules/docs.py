@@ -19,7 +19,7 @@ from juesuan.rules.registry import RULES, Rule
 
 SECTIONS = ("检查内容", "为什么", "错误示例", "正确示例", "修正方法", "已知局限")
 EXAMPLES = frozenset({"错误示例", "正确示例"})
-FAMILIES = ("IN", "ST", "CD", "VA", "SM", "XT")
+FAMILIES = ("IN", "ST", "CD", "VA", "SM", "XT", "TX")
 FAMILY_NAMES = {
     "IN": "输入文件",
     "ST": "表格结构",
@@ -27,6 +27,7 @@ FAMILY_NAMES = {
     "VA": "单个金额",
     "SM": "表内勾稽",
     "XT": "表间勾稽",
+    "TX": "说明文本",
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
 

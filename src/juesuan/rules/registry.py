@@ -2,7 +2,8 @@
 
 Families: IN input (the file cannot be used), ST structure (a table or its layout cannot be
 mapped), CD codes (功能分类/经济分类 codes), VA values (single amounts), SM sums within a
-table, XT identities across tables. Codes are never reused. SM199 is no catalogue identity: it
+table, XT identities across tables, TX the explanation text (情况说明; juesuan/text/codes.py,
+which also holds XT215). Codes are never reused. SM199 is no catalogue identity: it
 is the finding that stands for several checks one wrong cell breaks (validators/rootcause.py). The SM and XT codes live in the
 identity catalogues (`juesuan/validators/catalogue/within.toml`, `cross.toml`) and are added to RULES from there at import;
 VA103/VA104 and CD101–CD103 are checked by the schema layer (`juesuan/validators/schemas.py`).
@@ -198,6 +199,19 @@ def _catalogue_rules() -> None:
 
 
 _catalogue_rules()
+
+
+def _text_rules() -> None:
+    """The TX family and XT215, emitted by the explanation-text checker (juesuan.text)."""
+    from juesuan.text.codes import TEXT_RULES
+
+    for code, name, severity, summary, summary_en in TEXT_RULES:
+        if code in RULES:
+            raise ValueError(f"rule code {code} is defined twice")
+        RULES[code] = Rule(code, name, Severity(severity), summary, summary_en)
+
+
+_text_rules()
 # the codes juesuan ships; a bureau's rules (--rules) are added to RULES at run time
 BUILTIN: frozenset[str] = frozenset(RULES)
 
