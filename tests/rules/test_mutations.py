@@ -75,3 +75,7 @@ def test_plus_one_is_an_error_naming_the_cell(target: tuple[str, str]) -> None:
     assert naming, (
         f"+1.00 on {label}: no ERROR names it; got {[(f.code, f.cell) for f in findings]}"
     )
+    # one wrong cell, one error: the checks it breaks are grouped into a single finding
+    # (validators/rootcause.py); without grouping a wrong cell gives 2.2 errors on average
+    errors = [(f.code, f.cell) for f in findings if f.severity is Severity.ERROR]
+    assert len(errors) == 1, f"+1.00 on {label} gives {len(errors)} errors: {errors}"
