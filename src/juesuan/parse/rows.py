@@ -26,6 +26,10 @@ _NOTE = re.compile(r"^(注|说明|备注|附注|填报说明)\s*[:：\d]")
 _EMPTY_NOTE = re.compile(r"(无数据|没有|空表|无此项|不涉及)")
 
 
+# (column, key, 0-based column, letter) of each amount column of a section
+_AmountColumns = tuple[tuple[MappedColumn, str, int, str], ...]
+
+
 @dataclass
 class RowContext:
     grid: Grid
@@ -41,6 +45,10 @@ class RowContext:
     # doubles already converted in this workbook: a workbook repeats its figures (the same 合计
     # in T2, T3 and T5, a 款 equal to its only 项); Decimals are immutable, so sharing is safe
     numbers: dict[float, tuple[Decimal, int]] = field(default_factory=dict)
+    # id of a section's column list → (the list, its amount columns with their letters)
+    amount_columns: dict[int, tuple[list[MappedColumn], _AmountColumns]] = field(
+        default_factory=dict
+    )
 
     @property
     def title(self) -> str:
@@ -90,28 +98,39 @@ def _read_amount(ctx: RowContext, r: int, col: MappedColumn, row_label: str) -> 
     return Amount(p.value, sheet, addr, p.decimals, p.as_text)
 
 
+def _amount_columns(ctx: RowContext, cols: list[MappedColumn]) -> _AmountColumns:
+    """A section's amount columns with their letters, worked out once per section."""
+    known = ctx.amount_columns.get(id(cols))
+    if known is None or known[0] is not cols:
+        known = ctx.amount_columns[id(cols)] = (
+            cols,
+            tuple((c, c.key, c.col, col_letter(c.col)) for c in cols if c.role == "amount"),
+        )
+    return known[1]
+
+
 def _amounts(ctx: RowContext, r: int, cols: list[MappedColumn], label: str) -> dict[str, Amount]:
     grid = ctx.grid
     if grid.formulas_without_value:
         return {c.key: _read_amount(ctx, r, c, label) for c in cols if c.role == "amount"}
     # the reader's innermost loop: numbers and blanks inline, anything else the full way
     own = grid.row_values(r)
+    width = len(own)
     number = str(r + 1)
     numbers = ctx.numbers
+    sheet = grid.name
     out: dict[str, Amount] = {}
-    for c in cols:
-        if c.role != "amount":
-            continue
-        raw = own[c.col] if c.col < len(own) else None
+    for c, key, col, letter in _amount_columns(ctx, cols):
+        raw = own[col] if col < width else None
         if type(raw) is float:
             known = numbers.get(raw)
             if known is None:
                 known = numbers[raw] = float_amount(raw)
-            out[c.key] = Amount(known[0], grid.name, col_letter(c.col) + number, known[1])
+            out[key] = Amount(known[0], sheet, letter + number, known[1])
         elif raw is None:
-            out[c.key] = Amount(None, grid.name, col_letter(c.col) + number)
+            out[key] = Amount(None, sheet, letter + number)
         else:
-            out[c.key] = _read_amount(ctx, r, c, label)
+            out[key] = _read_amount(ctx, r, c, label)
     return out
 
 
