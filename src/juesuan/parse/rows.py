@@ -140,14 +140,24 @@ def _is_note(text: str) -> bool:
     return bool(_NOTE.match(unicodedata.normalize("NFKC", text).strip()))
 
 
+@functools.lru_cache(maxsize=8192)
+def _says_column_numbers(text: str) -> bool:
+    return textnorm.key(text) in ("栏次", "行次")
+
+
 def _row_kind(ctx: RowContext, r: int) -> str:
     """'note', 'skip' (blank, 栏次) or 'data'."""
     grid = ctx.grid
     own = grid.row_values(r)
-    first = next((v for v in own if isinstance(v, str) and v.strip()), None)
+    # asked of every row below a header: its texts first, from one pass over the row
+    texts = [v for v in own if isinstance(v, str)]
+    first = next((v for v in texts if v.strip()), None)
     if first is not None and _is_note(first):
         return "note"
-    if all(v is None for v in own) or is_column_number_row(grid, r):
+    if own.count(None) == len(own):
+        return "skip"
+    # only a text cell can say 栏次 (is_column_number_row's own first test, asked per text)
+    if any(map(_says_column_numbers, texts)) and is_column_number_row(grid, r):
         return "skip"
     return "data"
 
