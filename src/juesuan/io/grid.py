@@ -95,6 +95,10 @@ class Grid:
             return self._cells[row]
         return (None,) * self._width
 
+    def distinct_values(self) -> set[CellValue]:
+        """Every value the grid holds, once (the reader converts its numbers together)."""
+        return set().union(*self._cells)
+
     def merge_at(self, row: int, col: int) -> Merge | None:
         return self._merge_index.get((row, col))
 
