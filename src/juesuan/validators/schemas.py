@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from juesuan import textnorm
@@ -150,6 +151,7 @@ class _CodeAt(NamedTuple):
         return _name_cell(self.section, self.row, self.table.spec.layout == "panels")
 
 
+_ZERO = Decimal(0)  # a Decimal compares faster with a Decimal than with an int
 _EXEMPT_ROWS = frozenset((t, s, r) for t, s, r, c in NEGATIVE_EXEMPT if c is None)
 _EXEMPT_CELLS = frozenset((t, s, r, c) for t, s, r, c in NEGATIVE_EXEMPT if c is not None)
 
@@ -187,7 +189,7 @@ def _amounts(wb: Workbook) -> _AmountColumns:
                     if value is None or amount.unknown:
                         continue
                     places.append((place, column, amount))
-                    signs.append(-1 if value < 0 else (1 if value > 0 else 0))
+                    signs.append(-1 if value < _ZERO else (1 if value > _ZERO else 0))
                     exempts.append(
                         exempt_row
                         or (
@@ -299,7 +301,8 @@ def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> dict[str, list
     if frame.empty:
         return {}
     try:
-        schema.validate(frame, lazy=True)
+        # the frame is ours and the schemas coerce nothing: no copy for pandera to work on
+        schema.validate(frame, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         out: dict[str, set[int]] = {}
