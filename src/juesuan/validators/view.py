@@ -99,8 +99,16 @@ class SectionView:
         try:
             return self.parents[code]
         except KeyError:
-            found = self.parents[code] = next((a for a in ancestors(code) if a in self.codes), None)
-            return found
+            pass
+        # `ancestors(code)` walked inline: every coded row of a section asks, once per rule
+        found, up = None, code
+        while len(up) > 3:
+            up = CodeBook.parent(up)
+            if up in self.codes:
+                found = up
+                break
+        self.parents[code] = found
+        return found
 
     def is_top(self, row: Row) -> bool:
         """A 类 row, or a 款/项 whose every ancestor is not printed (it stands in for them)."""
