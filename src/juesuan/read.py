@@ -59,12 +59,12 @@ def _tables_from_grids(path: Path, grids: list[Grid]) -> Workbook:
             f"{path.name}: none of the nine 部门决算 tables was found (looked up by title)",
         )
     stops = _region_stops(hits)
-    metas = [meta_for(h, stops[id(h)]) for h in hits]
-    years = Counter(m.year for m in metas if m.year)
+    metas = {id(h): meta_for(h, stops[id(h)]) for h in hits}
+    years = Counter(m.year for m in metas.values() if m.year)
     year = years.most_common(1)[0][0] if years else None
     edition = edition_for_year(year)
     wb = Workbook(path=path, edition=edition, year=year, sheet_names=tuple(g.name for g in grids))
-    names = Counter(m.unit_name for m in metas if m.unit_name)
+    names = Counter(m.unit_name for m in metas.values() if m.unit_name)
     wb.unit_name = names.most_common(1)[0][0] if names else None
 
     parsed: dict[str, list[ParsedTable]] = {}
@@ -72,7 +72,7 @@ def _tables_from_grids(path: Path, grids: list[Grid]) -> Workbook:
     numbers = float_amounts(set().union(*(g.distinct_values() for g in grids)))
     for hit in hits:
         parsed.setdefault(hit.spec.key, []).append(
-            parse_table(hit, stops[id(hit)], edition, numbers)
+            parse_table(hit, stops[id(hit)], edition, numbers, metas[id(hit)])
         )
     for spec in edition.tables:
         candidates = parsed.get(spec.key, [])
