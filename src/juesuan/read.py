@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 from juesuan.findings import Finding, Related
@@ -12,6 +11,7 @@ from juesuan.io.calamine_reader import read_grids
 from juesuan.io.grid import Grid, parse_a1
 from juesuan.io.package_scan import Limits, scan
 from juesuan.io.problems import InputProblem
+from juesuan.parse.amounts import float_amounts
 from juesuan.parse.locate import TitleHit, find_titles
 from juesuan.parse.table import ParsedTable, meta_for, parse_table
 from juesuan.rules import finding
@@ -59,19 +59,20 @@ def _tables_from_grids(path: Path, grids: list[Grid]) -> Workbook:
             f"{path.name}: none of the nine 部门决算 tables was found (looked up by title)",
         )
     stops = _region_stops(hits)
-    metas = [meta_for(h, stops[id(h)]) for h in hits]
-    years = Counter(m.year for m in metas if m.year)
+    metas = {id(h): meta_for(h, stops[id(h)]) for h in hits}
+    years = Counter(m.year for m in metas.values() if m.year)
     year = years.most_common(1)[0][0] if years else None
     edition = edition_for_year(year)
     wb = Workbook(path=path, edition=edition, year=year, sheet_names=tuple(g.name for g in grids))
-    names = Counter(m.unit_name for m in metas if m.unit_name)
+    names = Counter(m.unit_name for m in metas.values() if m.unit_name)
     wb.unit_name = names.most_common(1)[0][0] if names else None
 
     parsed: dict[str, list[ParsedTable]] = {}
-    numbers: dict[float, tuple[Decimal, int]] = {}  # one workbook's figures, converted once
+    # one workbook's figures, converted once and together
+    numbers = float_amounts(set().union(*(g.distinct_values() for g in grids)))
     for hit in hits:
         parsed.setdefault(hit.spec.key, []).append(
-            parse_table(hit, stops[id(hit)], edition, numbers)
+            parse_table(hit, stops[id(hit)], edition, numbers, metas[id(hit)])
         )
     for spec in edition.tables:
         candidates = parsed.get(spec.key, [])

@@ -60,6 +60,7 @@ class Grid:
     _merge_index: dict[tuple[int, int], Merge] = field(default_factory=dict, repr=False)
     _width: int = field(default=0, init=False, repr=False)
     _cells: list[tuple[CellValue, ...]] = field(default_factory=list, init=False, repr=False)
+    _distinct: frozenset[CellValue] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for m in self.merged:
@@ -94,6 +95,13 @@ class Grid:
         if 0 <= row < len(self._cells):
             return self._cells[row]
         return (None,) * self._width
+
+    def distinct_values(self) -> frozenset[CellValue]:
+        """Every value the grid holds, once (blank strings as None): the reader looks for
+        titles and converts numbers among these rather than cell by cell."""
+        if self._distinct is None:
+            self._distinct = frozenset().union(*self._cells)
+        return self._distinct
 
     def merge_at(self, row: int, col: int) -> Merge | None:
         return self._merge_index.get((row, col))

@@ -411,7 +411,9 @@ _DTD_RE = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
 
 
 def _refuse_dtd(seg: bytes, name: str, part: str) -> None:
-    if b"<!" in seg and _DTD_RE.search(seg):
+    # "!" first: a one-byte search (memchr) that most parts fail, where "<!" is slowed by
+    # every "<" of the markup (~0.2 ms a typical workbook); no "!", no "<!"
+    if b"!" in seg and b"<!" in seg and _DTD_RE.search(seg):
         raise _unsafe_xml(name, part)
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
+from operator import itemgetter
 
 from juesuan.io.grid import CellValue
 
@@ -55,6 +58,27 @@ def float_amount(number: float) -> tuple[Decimal, int]:
 
 
 _ZERO = (Decimal(0), 0)
+
+
+def float_amounts(values: Iterable[CellValue]) -> dict[float, tuple[Decimal, int]]:
+    """`float_amount` of every distinct non-zero double among `values`, converted together: a
+    workbook holds a few thousand, and converting them in C-level `map`s saves a Python call
+    per value. Doubles whose 15 digits need an exponent (or are not finite) are left out, as
+    is zero: the reader converts those one by one, when it meets them."""
+    distinct = [v for v in set(values) if type(v) is float and v]
+    texts = list(map("%.15g".__mod__, distinct))
+    if _exotic("".join(texts)):  # some text has an exponent, inf or nan: leave those out
+        kept = [(v, t) for v, t in zip(distinct, texts, strict=True) if not _exotic(t)]
+        distinct, texts = [v for v, _ in kept], [t for _, t in kept]
+    # as in float_amount: the literal is the normalised decimal, its decimals the digits after
+    # the point
+    decimals = map(len, map(itemgetter(2), map(str.partition, texts, repeat("."))))
+    return dict(zip(distinct, zip(map(Decimal, texts), decimals, strict=True), strict=True))
+
+
+def _exotic(text: str) -> bool:
+    """An exponent (1e+20), inf or nan: float_amount's slow path."""
+    return "e" in text or "n" in text
 
 
 def parse(raw: CellValue) -> Parsed:

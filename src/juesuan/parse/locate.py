@@ -81,7 +81,12 @@ def find_titles(grids: list[Grid], specs: tuple[TableSpec, ...]) -> list[TitleHi
     matcher = TitleMatcher(specs)
     hits: list[TitleHit] = []
     for grid in grids:
+        # only a row holding a text with 表 can hold a title: most rows are passed over by
+        # one C-level set test instead of a look at every cell
+        texts = {v for v in grid.distinct_values() if isinstance(v, str) and "表" in v}
         for r, row in enumerate(grid.rows):
+            if texts.isdisjoint(row):
+                continue
             for c, raw in enumerate(row):
                 if isinstance(raw, str) and "表" in raw and (spec := matcher.match(raw)):
                     hits.append(TitleHit(spec, grid, r, c, textnorm.display(raw)))

@@ -26,6 +26,10 @@ _NOTE = re.compile(r"^(注|说明|备注|附注|填报说明)\s*[:：\d]")
 _EMPTY_NOTE = re.compile(r"(无数据|没有|空表|无此项|不涉及)")
 
 
+# (column, key, 0-based column, letter) of each amount column of a section
+_AmountColumns = tuple[tuple[MappedColumn, str, int, str], ...]
+
+
 @dataclass
 class RowContext:
     grid: Grid
@@ -41,6 +45,10 @@ class RowContext:
     # doubles already converted in this workbook: a workbook repeats its figures (the same 合计
     # in T2, T3 and T5, a 款 equal to its only 项); Decimals are immutable, so sharing is safe
     numbers: dict[float, tuple[Decimal, int]] = field(default_factory=dict)
+    # id of a section's column list → (the list, its amount columns with their letters)
+    amount_columns: dict[int, tuple[list[MappedColumn], _AmountColumns]] = field(
+        default_factory=dict
+    )
 
     @property
     def title(self) -> str:
@@ -90,28 +98,39 @@ def _read_amount(ctx: RowContext, r: int, col: MappedColumn, row_label: str) -> 
     return Amount(p.value, sheet, addr, p.decimals, p.as_text)
 
 
+def _amount_columns(ctx: RowContext, cols: list[MappedColumn]) -> _AmountColumns:
+    """A section's amount columns with their letters, worked out once per section."""
+    known = ctx.amount_columns.get(id(cols))
+    if known is None or known[0] is not cols:
+        known = ctx.amount_columns[id(cols)] = (
+            cols,
+            tuple((c, c.key, c.col, col_letter(c.col)) for c in cols if c.role == "amount"),
+        )
+    return known[1]
+
+
 def _amounts(ctx: RowContext, r: int, cols: list[MappedColumn], label: str) -> dict[str, Amount]:
     grid = ctx.grid
     if grid.formulas_without_value:
         return {c.key: _read_amount(ctx, r, c, label) for c in cols if c.role == "amount"}
     # the reader's innermost loop: numbers and blanks inline, anything else the full way
     own = grid.row_values(r)
+    width = len(own)
     number = str(r + 1)
     numbers = ctx.numbers
+    sheet = grid.name
     out: dict[str, Amount] = {}
-    for c in cols:
-        if c.role != "amount":
-            continue
-        raw = own[c.col] if c.col < len(own) else None
+    for c, key, col, letter in _amount_columns(ctx, cols):
+        raw = own[col] if col < width else None
         if type(raw) is float:
             known = numbers.get(raw)
             if known is None:
                 known = numbers[raw] = float_amount(raw)
-            out[c.key] = Amount(known[0], grid.name, col_letter(c.col) + number, known[1])
+            out[key] = Amount(known[0], sheet, letter + number, known[1])
         elif raw is None:
-            out[c.key] = Amount(None, grid.name, col_letter(c.col) + number)
+            out[key] = Amount(None, sheet, letter + number)
         else:
-            out[c.key] = _read_amount(ctx, r, c, label)
+            out[key] = _read_amount(ctx, r, c, label)
     return out
 
 
@@ -121,14 +140,24 @@ def _is_note(text: str) -> bool:
     return bool(_NOTE.match(unicodedata.normalize("NFKC", text).strip()))
 
 
+@functools.lru_cache(maxsize=8192)
+def _says_column_numbers(text: str) -> bool:
+    return textnorm.key(text) in ("栏次", "行次")
+
+
 def _row_kind(ctx: RowContext, r: int) -> str:
     """'note', 'skip' (blank, 栏次) or 'data'."""
     grid = ctx.grid
     own = grid.row_values(r)
-    first = next((v for v in own if isinstance(v, str) and v.strip()), None)
+    # asked of every row below a header: its texts first, from one pass over the row
+    texts = [v for v in own if isinstance(v, str)]
+    first = next((v for v in texts if v.strip()), None)
     if first is not None and _is_note(first):
         return "note"
-    if all(v is None for v in own) or is_column_number_row(grid, r):
+    if own.count(None) == len(own):
+        return "skip"
+    # only a text cell can say 栏次 (is_column_number_row's own first test, asked per text)
+    if any(map(_says_column_numbers, texts)) and is_column_number_row(grid, r):
         return "skip"
     return "data"
 

@@ -67,11 +67,14 @@ def parse_table(
     stop: int,
     edition: Edition,
     numbers: dict[float, tuple[Decimal, int]] | None = None,
+    meta: Meta | None = None,
 ) -> ParsedTable:
-    """`numbers`: the doubles converted so far in this workbook, shared by its tables."""
+    """`numbers`: the doubles converted so far in this workbook, shared by its tables.
+    `meta`: `meta_for(hit, stop)` when the caller has it already."""
     spec = edition.table(hit.spec.key)
     grid = hit.grid
-    meta = meta_for(hit, stop)
+    if meta is None:
+        meta = meta_for(hit, stop)
     table = Table(
         spec=spec,
         title=hit.text,

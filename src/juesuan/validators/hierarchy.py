@@ -20,6 +20,8 @@ from juesuan.validators.interval import Weight
 from juesuan.validators.rulebook import HierarchyRule, OrphanRule
 from juesuan.validators.view import Cell, SectionView, Unavailable, cell_of, missing_column
 
+_ZERO = Decimal(0)
+
 
 def _families(sv: SectionView, total: Row | None) -> list[tuple[Row | None, list[Row]]]:
     """(parent row, children) in sheet order; parent None stands for the 合计 row `total`."""
@@ -80,7 +82,7 @@ def _adds_up_plainly(head: Row, kids: list[Row], column: str) -> bool:
     total = head.values.get(column)
     if total is not None and total.unknown:
         return False
-    expected = Decimal(0)
+    expected = _ZERO
     printed = total is not None and total.value is not None
     for kid in kids:
         amount = kid.values.get(column)
@@ -93,7 +95,7 @@ def _adds_up_plainly(head: Row, kids: list[Row], column: str) -> bool:
             printed = True
     if total is None or not printed:
         return True
-    return (total.value or Decimal(0)) == expected
+    return (total.value or _ZERO) == expected
 
 
 def _printed(total: Cell, items: list[tuple[Weight, Cell]]) -> bool:

@@ -222,17 +222,19 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
                     ctx.judge(rule.info, found[0], found[1], check.relation, absent=found[2])
 
 
-_Plain = list[tuple[SectionView, str, bool]]  # per reference: section, column, on the row
+# per reference: section, column, on the row, weight (None for the total)
+_Plain = list[tuple[SectionView, str, bool, Decimal | None]]
 
 
 def _plain_plan(
     ctx: Context, check: Check, row_view: SectionView, column: str | None
 ) -> _Plain | None:
     """Where each reference of a check on the current row (or on its namesakes in other
-    tables) reads, when every table is readable and in one unit; else None."""
+    tables) reads, with its weight, when every table is readable and in one unit; else None."""
     plan: _Plain = []
     units: set[str] = set()
-    for ref in check.refs:
+    weights = (None, *(w for w, _ in check.items))
+    for ref, weight in zip(check.refs, weights, strict=True):
         if ref.is_row_cell:
             sv, table = row_view, ctx.view.owner(row_view)
         elif ref.is_matched and ref.table is not None:
@@ -247,28 +249,44 @@ def _plain_plan(
         if col not in sv.section.columns:
             return None
         units.add(ctx.unit(table))
-        plan.append((sv, col, sv is row_view))
+        plan.append((sv, col, sv is row_view, weight))
     return plan if len(units) == 1 else None
+
+
+# module constants: a Decimal compares with a Decimal faster than with an int
+_ZERO, _ONE, _MINUS_ONE = Decimal(0), Decimal(1), Decimal(-1)
 
 
 def _holds_plainly(check: Check, plan: _Plain, row: Row) -> bool:
     """True when `_instance` and `judge` would pass this row over without a word: every cell
     is printed and known, and blank throughout or its figures satisfy the relation exactly.
     Anything else, False: the full path then decides, and words it."""
-    figures: list[Decimal | None] = []
-    for sv, col, own in plan:
-        found = row if own else sv.by_key.get(row.key)
+    key = row.key
+    total: Decimal | None = None
+    expected = _ZERO
+    printed = False
+    for sv, col, own, weight in plan:
+        found = row if own else sv.by_key.get(key)
         if found is None:
             return False
         amount = found.values.get(col)
         if amount is None or amount.unknown:
             return False
-        figures.append(amount.value)
-    if all(v is None for v in figures):
-        return True
-    expected = Decimal(0)
-    for (weight, _), value in zip(check.items, figures[1:], strict=True):
-        if value is not None:
+        value = amount.value
+        if value is None:
+            continue
+        printed = True
+        # sums of printed figures (15 significant digits at most) are exact in the default
+        # context, so adding or subtracting a ±1 item equals adding weight × figure
+        if weight is None:
+            total = value
+        elif weight == _ONE:
+            expected += value
+        elif weight == _MINUS_ONE:
+            expected -= value
+        else:
             expected += weight * value
-    difference = (figures[0] or Decimal(0)) - expected
-    return difference == 0 if check.relation == "=" else difference <= 0
+    if not printed:
+        return True
+    difference = (total or _ZERO) - expected
+    return difference == _ZERO if check.relation == "=" else difference <= _ZERO

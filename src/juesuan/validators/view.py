@@ -83,6 +83,8 @@ class SectionView:
     codes: frozenset[str] = frozenset()
     # cell_of's answers by (id(row), column): a cell is compared by several rules
     cells: dict[tuple[int, str], Cell | None] = field(default_factory=dict)
+    # parent_of's answers by code: the families, the leaves and the top rows all ask
+    parents: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, section: Section) -> SectionView:
@@ -93,7 +95,20 @@ class SectionView:
 
     def parent_of(self, row: Row) -> str | None:
         """The nearest printed ancestor's code, or None when the row is a top row."""
-        return next((a for a in ancestors(row.code or "") if a in self.codes), None)
+        code = row.code or ""
+        try:
+            return self.parents[code]
+        except KeyError:
+            pass
+        # `ancestors(code)` walked inline: every coded row of a section asks, once per rule
+        found, up = None, code
+        while len(up) > 3:
+            up = CodeBook.parent(up)
+            if up in self.codes:
+                found = up
+                break
+        self.parents[code] = found
+        return found
 
     def is_top(self, row: Row) -> bool:
         """A 类 row, or a 款/项 whose every ancestor is not printed (it stands in for them)."""
