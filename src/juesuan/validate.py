@@ -21,6 +21,10 @@ def report_for(wb: Workbook, file: str | None = None, extra: ExtraRules | None =
     from juesuan.validators.engine import check_identities
 
     findings, skipped = check_identities(wb, extra=extra.rules if extra else ())
+    # ST104 says a table in another unit was converted; when ST112 finds its unit line wrong,
+    # "converted" would mislead: ST112 says what is wrong at the same cell
+    misread = {f.table for f in findings if f.code == "ST112"}
+    reader = [f for f in wb.findings if not (f.code == "ST104" and f.table in misread)]
     return Report(
         file=file or str(wb.path),
         edition=wb.edition.year,
@@ -28,7 +32,7 @@ def report_for(wb: Workbook, file: str | None = None, extra: ExtraRules | None =
         year=wb.year,
         currency_unit=wb.currency_unit,
         tables=[t.info() for t in sorted(wb.tables.values(), key=lambda t: t.key)],
-        findings=[*wb.findings, *findings],
+        findings=[*reader, *findings],
         skipped=skipped,
     )
 
