@@ -128,3 +128,16 @@ def test_schemas_are_built_once() -> None:
     check_schemas(read_workbook(SAMPLE))
     assert schemas() is first
     assert first.amounts is schemas().amounts and first.codes is schemas().codes
+
+
+def test_a_mistyped_code_keeps_its_amounts_in_the_sums(tmp_path: Path) -> None:
+    from juesuan.validate import validate_path
+
+    book = openpyxl.load_workbook(SAMPLE)
+    book[T3]["A9"] = "20103O1"  # a letter O for a zero
+    path = tmp_path / "mistyped.xlsx"
+    book.save(path)
+    findings = validate_path(path).findings
+    assert at(findings, "CD101") == [(T3, "A9")]
+    # its 款 20103 and 类 201 still add up: no SM122 for amounts that are only mislabelled
+    assert [f.code for f in findings if f.code.startswith("SM") and f.severity == "error"] == []

@@ -275,7 +275,9 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
                 )
             continue
         # code format, dictionary and name: the schema layer (validators/schemas.py)
-        level = CodeBook.level(code)
+        # a mistyped code (CD101) keeps its place in the tree by its length, so the sums of its
+        # 款 and 类 still count its amounts instead of reporting them missing
+        level = CodeBook.level(code) or CodeBook.level("0" * len(code))
         if level == "类" and code not in ctx.edition.function_classes:
             ctx.add(
                 "CD104",
