@@ -64,6 +64,10 @@ class Also:
     message: str
     message_en: str
 
+    @classmethod
+    def of(cls, f: Finding) -> Also:
+        return cls(f.code, f.name, f.sheet, f.cell, f.message, f.message_en)
+
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {
             "code": self.code,
@@ -220,6 +224,17 @@ class Report:
             self.findings,
             key=lambda f: (f.severity.rank, order.get(f.table or "", 99), f.sheet or "", f.code),
         )
+
+    def skipped_lines(self, lang: str = "zh") -> list[str]:
+        """One line per reason a check was not run, naming every check it stopped: a missing
+        table reads once (console and the 校验结果 sheet)."""
+        reasons: dict[str, list[str]] = {}
+        for skip in self.skipped:
+            reasons.setdefault(skip.reason_en if lang == "en" else skip.reason, []).append(
+                skip.code
+            )
+        sep, colon = (", ", ": ") if lang == "en" else ("、", "：")
+        return [f"{sep.join(codes)}{colon}{reason}" for reason, codes in reasons.items()]
 
     def lines(self, lang: str = "zh") -> list[str]:
         return [f.line(lang) for f in self.sorted_findings()]

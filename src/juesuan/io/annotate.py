@@ -368,17 +368,8 @@ def _header_items(report: Report, lang: str, now: datetime) -> list[tuple[str, V
         ("warnings", report.count(Severity.WARNING), "value"),
         ("notices", report.count(Severity.NOTICE), "value"),
         ("verdict", _w(verdict, lang), "pass" if verdict == "pass" else "fail"),
-        *(("skipped", line, "value") for line in _skipped_lines(report, lang)),
+        *(("skipped", line, "value") for line in report.skipped_lines(lang)),
     ]
-
-
-def _skipped_lines(report: Report, lang: str) -> list[str]:
-    """One line per reason a check was not run, with the checks it stopped."""
-    reasons: dict[str, list[str]] = {}
-    for skip in report.skipped:
-        reasons.setdefault(skip.reason_en if lang == "en" else skip.reason, []).append(skip.code)
-    sep, colon = (", ", ": ") if lang == "en" else ("、", "：")
-    return [f"{sep.join(codes)}{colon}{reason}" for reason, codes in reasons.items()]
 
 
 def _finding_row(

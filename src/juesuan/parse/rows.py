@@ -212,6 +212,24 @@ def _code_string(text: str) -> str:
     return folded if _DIGITS.match(folded) else text.strip()
 
 
+def _class_unknown(
+    ctx: RowContext, label: str, r: int, c: int, key: str, *, by_label: bool
+) -> None:
+    """CD104: a 类 the edition does not list (231 债务还本支出 in a 2023 workbook). A row known
+    only by its label (T1/T4) is then read as a class row, and the message says so."""
+    zh_tail, en_tail = ("，已按类读取", "; read as a class row") if by_label else ("", "")
+    ctx.add(
+        "CD104",
+        f"{ctx.title} {a1(r, c)}「{label}」不是 {ctx.edition.year} 年支出功能分类的“类”{zh_tail}",
+        f"{ctx.spec.key} {a1(r, c)}: '{label}' is not a {ctx.edition.year} expenditure class"
+        + en_tail,
+        r,
+        c,
+        row=label,
+        place=f"class|{key}",
+    )
+
+
 def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
     cols = ctx.header.by_section(section.key)
     code_col = next((c for c in cols if c.key == "code"), None)
@@ -278,19 +296,9 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
         # a mistyped code (CD101) keeps its place in the tree by its length, so the sums of its
         # 款 and 类 still count its amounts instead of reporting them missing
         level = CodeBook.level(code) or CodeBook.level("0" * len(code))
-        if level == "类" and code not in ctx.edition.function_classes:
-            ctx.add(
-                "CD104",
-                f"{ctx.title} {a1(r, label_c)}「{code} {name}」不是 {ctx.edition.year} 年"
-                f"支出功能分类的“类”",
-                f"{ctx.spec.key} {a1(r, label_c)}: '{code} {name}' is not a "
-                f"{ctx.edition.year} expenditure class",
-                r,
-                label_c,
-                row=f"{code} {name}".strip(),
-                place=f"class|{code}",
-            )
         label = f"{code} {name}".strip()
+        if level == "类" and code not in ctx.edition.function_classes:
+            _class_unknown(ctx, label, r, label_c, code, by_label=False)
         row = Row(
             code,
             label,
@@ -402,17 +410,7 @@ def read_fixed(ctx: RowContext, section: SectionSpec, rows: list[int]) -> Sectio
                     level="类",
                     values=values,
                 )
-                ctx.add(
-                    "CD104",
-                    f"{ctx.title} {a1(r, label_col.col)}「{label}」不是 {ctx.edition.year} 年"
-                    f"支出功能分类的“类”，已按类读取",
-                    f"{ctx.spec.key} {a1(r, label_col.col)}: '{label}' is not a "
-                    f"{ctx.edition.year} expenditure class; read as a class row",
-                    r,
-                    label_col.col,
-                    row=label,
-                    place=f"class|{textnorm.key(bare)}",
-                )
+                _class_unknown(ctx, label, r, label_col.col, textnorm.key(bare), by_label=True)
             else:
                 _unknown_row(ctx, section, label, r, label_col.col)
                 continue

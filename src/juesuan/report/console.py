@@ -78,15 +78,8 @@ def render(report: Report, console: Console, lang: str = "zh") -> None:
     }
     if report.skipped:
         console.print(Text(t("skipped", lang, count=len(report.skipped)), style="dim"))
-        # one line per reason: a missing table reads once, with every check it stops
-        reasons: dict[str, list[str]] = {}
-        for skip in report.skipped:
-            reasons.setdefault(skip.reason_en if lang == "en" else skip.reason, []).append(
-                skip.code
-            )
-        sep, colon = (", ", ": ") if lang == "en" else ("、", "：")
-        for reason, codes in reasons.items():
-            console.print(Text(f"  {sep.join(codes)}{colon}{reason}", style="dim"))
+        for reason in report.skipped_lines(lang):
+            console.print(Text(f"  {reason}", style="dim"))
     status = t(report.status, lang)
     style = "bold green" if report.status == "pass" else "bold red"
     console.print(Text(f"\n{t('summary', lang, **counts)} — ") + Text(status, style=style))

@@ -80,9 +80,7 @@ def _one_per_figure(findings: list[Finding]) -> list[Finding]:
             continue
         inside = folded.get(f.text_offset or -1, []) if f.code == "TX301" else []
         if inside:
-            also = tuple(
-                Also(o.code, o.name, o.sheet, o.cell, o.message, o.message_en) for o in inside
-            )
+            also = tuple(Also.of(o) for o in inside)
             zh = f.message + "".join(
                 "；前文也不同（TX306）：" + o.message.split("与前文不一致：", 1)[-1] for o in inside
             )

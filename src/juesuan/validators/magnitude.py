@@ -88,6 +88,6 @@ def _finding(table: Table, unit: str, power: int, checks: list[Finding]) -> Find
         sheet=table.sheet,
         cell=cell,
         related=related,
-        also=tuple(Also(f.code, f.name, f.sheet, f.cell, f.message, f.message_en) for f in checks),
+        also=tuple(Also.of(f) for f in checks),
         place="unit-magnitude",
     )

@@ -160,17 +160,13 @@ def group_root_causes(findings: list[Finding], equations: Sequence[Equation]) ->
     return out
 
 
-def _also(f: Finding) -> Also:
-    return Also(f.code, f.name, f.sheet, f.cell, f.message, f.message_en)
-
-
 def _merge(kept: Equation, members: list[Equation], group: _Group) -> Finding:
     f = kept.finding
     sheet, cell = group.cell
     root = next(e.cells[group.cell] for e in members if group.cell in e.cells)
     value, label = root.value, root.label
     others = [e.finding for e in members if e is not kept]
-    also = tuple(_also(o) for o in others)
+    also = tuple(Also.of(o) for o in others)
     related: list[Related] = list(f.related)
     seen = {(r.sheet, r.cell) for r in related} | {(f.sheet, f.cell)}
     for o in others:
@@ -216,6 +212,6 @@ def _merge(kept: Equation, members: list[Equation], group: _Group) -> Finding:
         actual=value,
         difference=None if should is None or value is None else value - should,
         related=tuple(related),
-        also=tuple(_also(e.finding) for e in members),
+        also=tuple(Also.of(e.finding) for e in members),
         place=f"SM199|{root.key}",
     )
