@@ -327,3 +327,19 @@ def test_a_class_the_other_table_does_not_print_compares_with_zero(tmp_path: Pat
         "收入支出决算总表 D8「十一、城乡社区支出」100.00 ≠ 支出决算表 未列「十一、城乡社区支出」行 0.00，"
         "相差 100.00 万元"
     )
+
+
+def test_one_wrong_cell_of_a_yuan_table_is_one_finding(tmp_path: Path) -> None:
+    """T2 in 元 (defect_07), its 合计 10,000 元 too high: the two T2 sums and X1 (compared in
+    万元, where the cell counts 10⁻⁴) are explained by the one cell, and reported once."""
+    import openpyxl
+
+    from juesuan.validate import validate_path
+
+    book = openpyxl.load_workbook(SAMPLES / "defect_07_unit_yuan.xlsx")
+    book["收入决算表"]["C6"] = 5747500
+    path = tmp_path / "yuan.xlsx"
+    book.save(path)
+    errors = [f for f in validate_path(path).findings if f.severity is Severity.ERROR]
+    assert [(f.code, f.cell) for f in errors] == [("SM111", "C6")]
+    assert [(a.code, a.cell) for a in errors[0].also] == [("SM112", "C6"), ("XT201", "B14")]

@@ -50,6 +50,14 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def t(word: str, lang: str = "zh", **kw: object) -> str:
-    zh, en = _WORDS[word]
+Words = dict[str, tuple[str, str]]
+
+
+def pick(words: Words, key: str, lang: str = "zh", **kw: object) -> str:
+    """`key` of a (Chinese, English) word table in `lang`, with its {fields} filled."""
+    zh, en = words[key]
     return (en if lang == "en" else zh).format(**kw)
+
+
+def t(word: str, lang: str = "zh", **kw: object) -> str:
+    return pick(_WORDS, word, lang, **kw)

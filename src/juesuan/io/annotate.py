@@ -50,6 +50,7 @@ from typing import Literal
 
 from juesuan import __version__
 from juesuan.findings import Finding, Related, Report, Severity
+from juesuan.i18n import pick
 
 __all__ = ["AnnotateResult", "annotated_path", "write_annotated_copy"]
 
@@ -91,8 +92,7 @@ _WORDS: dict[str, tuple[str, str]] = {
 
 
 def _w(key: str, lang: str, **kw: object) -> str:
-    zh, en = _WORDS[key]
-    return (en if lang == "en" else zh).format(**kw)
+    return pick(_WORDS, key, lang, **kw)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import Any
 
 from juesuan import __version__
 from juesuan.findings import Finding, Report, Severity
+from juesuan.i18n import pick
 
 _WORDS: dict[str, tuple[str, str]] = {
     "title": ("部门决算报送校验汇总", "Final accounts intake: summary"),
@@ -83,8 +84,7 @@ _BLUE, _GRID = "#1F4E78", "#BFBFBF"
 
 
 def _w(key: str, lang: str, **kw: object) -> str:
-    zh, en = _WORDS[key]
-    return (en if lang == "en" else zh).format(**kw)
+    return pick(_WORDS, key, lang, **kw)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -80,23 +80,15 @@ def _equation(
     found: Finding,
     total: Cell,
     items: Sequence[tuple[Weight, Cell]],
-    shown: Sequence[Cell],
+    scale: Callable[[Cell], Decimal],
     relation: Relation,
 ) -> Equation:
     """The finding as a linear equation over its cells: Σ coefficient·cell = difference, with
     each coefficient scaled by the cell's unit conversion (a 元 cell counts 10⁻⁴ in 万元)."""
     eq = Equation(found, {}, relation)
-    for weight, cell, seen in (
-        (1, total, shown[0]),
-        *((-w, c, s) for (w, c), s in zip(items, shown[1:], strict=True)),
-    ):
+    for weight, cell in ((1, total), *((-w, c) for w, c in items)):
         key = (cell.amount.sheet, cell.amount.cell)
-        scale = Decimal(1)
-        if cell.amount.value and seen.amount.value is not None:
-            scale = seen.amount.value / cell.amount.value
-        elif seen.amount.decimals != cell.amount.decimals:
-            scale = Decimal(1).scaleb(cell.amount.decimals - seen.amount.decimals)
-        eq.coefficients[key] = eq.coefficients.get(key, Decimal(0)) + weight * scale
+        eq.coefficients[key] = eq.coefficients.get(key, Decimal(0)) + weight * scale(cell)
         eq.cells[key] = RootCell(
             cell.amount.value,
             cell.row.label,
@@ -193,6 +185,13 @@ class Context:
         difference = total.amount.zero_if_blank - expected
         return difference == 0 if relation == "=" else difference <= 0
 
+    def _scale(self, cell: Cell, unit: str) -> Decimal:
+        """What one unit of `cell` counts in `unit` (a 元 cell in 万元: 10⁻⁴)."""
+        own = self.unit(cell.table)
+        if own == unit or own not in UNIT_EXPONENT or unit not in UNIT_EXPONENT:
+            return Decimal(1)
+        return Decimal(1).scaleb(UNIT_EXPONENT[own] - UNIT_EXPONENT[unit])
+
     def judge(
         self,
         info: RuleInfo,
@@ -246,4 +245,6 @@ class Context:
         if across and outcome.status is Status.FAIL:
             self._suspect(found, shown_total, shown, relation)
         if outcome.status is Status.FAIL and severity is Severity.ERROR:
-            self.equations.append(_equation(found, total, items, cells, relation))
+            self.equations.append(
+                _equation(found, total, items, lambda c: self._scale(c, unit), relation)
+            )
