@@ -77,10 +77,12 @@ def _item_name(total: Cell, item: Cell) -> str:
     return item.label
 
 
-def _factor(weight: Weight) -> str:
-    """'0.01 × ' before an item a bureau rule scales; nothing for the usual ±1."""
+def _joint(i: int, weight: Weight) -> str:
+    """What goes before the i-th item of a sum: its sign, and its coefficient unless ±1
+    ('−' first, then ' + ', ' − ', ' + 0.01 × ')."""
+    sign = ("−" if weight < 0 else "") if i == 0 else (" − " if weight < 0 else " + ")
     size = Decimal(weight).copy_abs()
-    return "" if size == 1 else f"{format(size.normalize(), 'f')} × "
+    return sign if size == 1 else f"{sign}{format(size.normalize(), 'f')} × "
 
 
 def _plain_single(items: Sequence[tuple[Weight, Cell]]) -> bool:
@@ -94,8 +96,7 @@ def terms(total: Cell, items: Sequence[tuple[Weight, Cell]], lang: str = "zh") -
     cut = len(shown) > _MAX_SHOWN
     parts: list[str] = []
     for i, (weight, cell) in enumerate(shown[:_SHOWN] if cut else shown):
-        sign = ("−" if weight < 0 else "") if i == 0 else (" − " if weight < 0 else " + ")
-        parts.append(f"{sign}{_factor(weight)}{_item_name(total, cell)} {fmt(cell.amount.value)}")
+        parts.append(f"{_joint(i, weight)}{_item_name(total, cell)} {fmt(cell.amount.value)}")
     if cut:
         rest = len(shown) - _SHOWN
         parts.append(f" + …（其余 {rest} 项）" if lang == "zh" else f" + … ({rest} more)")
@@ -144,8 +145,7 @@ def cell_name(cell: Cell) -> str:
 def _cross_terms(items: Sequence[tuple[Weight, Cell]], absent: Sequence[str]) -> str:
     parts: list[str] = []
     for i, (weight, cell) in enumerate(items):
-        sign = ("−" if weight < 0 else "") if i == 0 else (" − " if weight < 0 else " + ")
-        parts.append(f"{sign}{_factor(weight)}{cell_name(cell)}{fmt(cell.amount.value)}")
+        parts.append(f"{_joint(i, weight)}{cell_name(cell)}{fmt(cell.amount.value)}")
     parts += [(" + " if parts else "") + text for text in absent]
     return "".join(parts) if parts else "0.00"
 
