@@ -29,18 +29,18 @@ def run_text(
 ) -> Report:
     """The report of the workbook and its text; on an unusable text or prior workbook, one
     line on stderr and exit 2."""
-    from juesuan.text.run import text_json, validate_with_text, verbose_lines
+    from juesuan.text.run import validate_with_text, verbose_lines
     from juesuan.text.source import TextProblem
 
     try:
-        report, result = validate_with_text(workbook, text, sheet, prior, extra)
+        report, result = validate_with_text(
+            workbook, text, sheet, prior, extra, verbose=verbose and fmt == "json", lang=lang
+        )
     except TextProblem as problem:
         click.echo(problem.message(lang), err=True)
         sys.exit(EXIT_UNUSABLE)
-    if result is not None:
-        report.text = text_json(result, verbose and fmt == "json", lang)
-        if verbose and fmt != "json":
-            # on stderr for csv so that stdout stays one clean table
-            for line in verbose_lines(result, lang):
-                click.echo(line, err=fmt == "csv")
+    if result is not None and verbose and fmt != "json":
+        # on stderr for csv so that stdout stays one clean table
+        for line in verbose_lines(result, lang):
+            click.echo(line, err=fmt == "csv")
     return report

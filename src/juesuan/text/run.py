@@ -25,8 +25,12 @@ def validate_with_text(
     sheet: str | None = None,
     prior: Path | None = None,
     extra: ExtraRules | None = None,
+    *,
+    verbose: bool = False,
+    lang: str = "zh",
 ) -> tuple[Report, TextResult | None]:
-    """The report of a workbook and/or its text. TextProblem when the text or last year's
+    """The report of a workbook and/or its text (`report.text`: what was read of it, with every
+    figure and skipped sentence when `verbose`). TextProblem when the text or last year's
     workbook cannot be used (the workbook itself gives an unreadable report as usual)."""
     from juesuan.read import read_workbook
     from juesuan.validate import report_for, unreadable
@@ -53,7 +57,7 @@ def validate_with_text(
     last = _prior(prior) if prior is not None else None
     result = check_text(source, wb, last)
     report.findings.extend(result.findings)
-    report.text = text_json(result, verbose=False)
+    report.text = text_json(result, verbose, lang)
     return report, result
 
 
