@@ -12,6 +12,7 @@ from juesuan.rules import finding
 from juesuan.tables import Workbook
 
 if TYPE_CHECKING:
+    from juesuan.io.package_scan import Limits
     from juesuan.validators.extra import ExtraRules
 
 
@@ -45,8 +46,16 @@ def unreadable(file: str, problem: InputProblem) -> Report:
     )
 
 
-def validate_path(path: Path | str, extra: ExtraRules | None = None) -> Report:
-    """Read and check one file. Unusable input gives an `unreadable` report, never an exception."""
+def validate_path(
+    path: Path | str,
+    extra: ExtraRules | None = None,
+    *,
+    limits: Limits | None = None,
+    file: str | None = None,
+) -> Report:
+    """Read and check one file. Unusable input gives an `unreadable` report, never an exception.
+    `limits`: the package scan's (a batch sets its own); `file`: the name the report gives
+    (default: the path)."""
     from juesuan.read import read_workbook
 
     # As in the reader (read.tables_from_grids): the checks make thousands of small objects
@@ -57,10 +66,10 @@ def validate_path(path: Path | str, extra: ExtraRules | None = None) -> Report:
     gc.disable()
     try:
         try:
-            wb = read_workbook(path)
+            wb = read_workbook(path, limits=limits)
         except InputProblem as problem:
-            return unreadable(str(path), problem)
-        return report_for(wb, str(path), extra)
+            return unreadable(file or str(path), problem)
+        return report_for(wb, file or str(path), extra)
     finally:
         if enabled:
             gc.enable()

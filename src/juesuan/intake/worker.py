@@ -67,16 +67,10 @@ def bureau_rules(files: tuple[Path, ...]) -> ExtraRules | None:
 
 
 def validate(path: Path, key: str, limits: Limits, extra: ExtraRules | None = None) -> Report:
-    """`juesuan.validate.validate_path` with the batch's limits instead of the defaults."""
-    from juesuan.io.problems import InputProblem
-    from juesuan.read import read_workbook
-    from juesuan.validate import report_for, unreadable
+    """`juesuan.validate.validate_path` with the batch's limits, reported under its key."""
+    from juesuan.validate import validate_path
 
-    try:
-        workbook = read_workbook(path, limits=limits)
-    except InputProblem as problem:
-        return unreadable(key, problem)
-    return report_for(workbook, key, extra)
+    return validate_path(path, extra, limits=limits, file=key)
 
 
 def handle(task: Task) -> Checked:
