@@ -77,7 +77,7 @@ def amount(text: str, sheet: str, cell: str, old: Amount | None) -> Amount:
     exponent = 0 if value is None else value.as_tuple().exponent
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     if old is not None:
-        return replace(old, value=value, decimals=decimals, as_text=False, unknown=False)
+        return old._replace(value=value, decimals=decimals, as_text=False, unknown=False)
     return Amount(value, sheet, cell, decimals)
 
 

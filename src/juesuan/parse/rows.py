@@ -7,6 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
+from typing import cast
 
 from juesuan import textnorm
 from juesuan.findings import Finding, Related
@@ -44,7 +47,8 @@ class RowContext:
     note_row: int | None = None
     # doubles already converted in this workbook: a workbook repeats its figures (the same 合计
     # in T2, T3 and T5, a 款 equal to its only 项); Decimals are immutable, so sharing is safe
-    numbers: dict[float, tuple[Decimal, int]] = field(default_factory=dict)
+    # (and None → blank, 0.0 → zero, added by _amount_rows)
+    numbers: dict[float | None, tuple[Decimal | None, int]] = field(default_factory=dict)
     # id of a section's column list → (the list, its amount columns with their letters)
     amount_columns: dict[int, tuple[list[MappedColumn], _AmountColumns]] = field(
         default_factory=dict
@@ -113,7 +117,7 @@ def _amounts(ctx: RowContext, r: int, cols: list[MappedColumn], label: str) -> d
     grid = ctx.grid
     if grid.formulas_without_value:
         return {c.key: _read_amount(ctx, r, c, label) for c in cols if c.role == "amount"}
-    # the reader's innermost loop: numbers and blanks inline, anything else the full way
+    # numbers and blanks inline, anything else the full way
     own = grid.row_values(r)
     width = len(own)
     number = str(r + 1)
@@ -126,12 +130,73 @@ def _amounts(ctx: RowContext, r: int, cols: list[MappedColumn], label: str) -> d
             known = numbers.get(raw)
             if known is None:
                 known = numbers[raw] = float_amount(raw)
-            out[key] = Amount(known[0], sheet, letter + number, known[1])
+            out[key] = _new(Amount, (known[0], sheet, letter + number, known[1], False, False))
         elif raw is None:
-            out[key] = Amount(None, sheet, letter + number)
+            out[key] = _new(Amount, (None, sheet, letter + number, 0, False, False))
         else:
             out[key] = _read_amount(ctx, r, c, label)
     return out
+
+
+_new = tuple.__new__  # an Amount straight from its fields, in C (see tables.Amount)
+_FLOAT_OR_BLANK = frozenset({float, type(None)})
+
+
+def _amount_rows(
+    ctx: RowContext, rows: list[int], cols: list[MappedColumn]
+) -> list[dict[str, Amount]] | None:
+    """The amounts of every data row of a section, built column by column, or None when some
+    amount cell is neither a number nor blank (or is a formula without its value): the row
+    by row path then reads them, with its findings in row order.
+
+    The reader's innermost work: a typical workbook has ~4,400 amount cells. Column by column,
+    each step (the raw values, their Decimals, the A1 addresses, the Amounts) is one C-level
+    map over the column instead of a Python loop over its cells: ~3× less time (1.2 → 0.4 ms
+    on the typical benchmark workbook)."""
+    grid = ctx.grid
+    if grid.formulas_without_value or not rows:
+        return None
+    amount_columns = _amount_columns(ctx, cols)
+    width = grid.width
+    if any(col >= width for _, _, col, _ in amount_columns):
+        return None
+    own = list(map(grid.row_values, rows))
+    numbers = ctx.numbers
+    if None not in numbers:
+        # blanks and zeros looked up like any other value: one C-level map per column
+        numbers[None], numbers[0.0] = _BLANK, _ZERO
+    sheet = grid.name
+    row_numbers = [str(r + 1) for r in rows]
+    keys: list[str] = []
+    columns: list[list[Amount]] = []
+    for _, key, col, letter in amount_columns:
+        raws = list(map(itemgetter(col), own))
+        if not _FLOAT_OR_BLANK.issuperset(map(type, raws)):
+            return None
+        found = list(map(numbers.get, raws))
+        if not all(found):  # a double not converted yet (parse_table without the workbook's)
+            for i, raw in enumerate(raws):
+                if found[i] is None:
+                    found[i] = numbers[raw] = float_amount(cast(float, raw))
+        values, places = zip(*cast(list[tuple[Decimal | None, int]], found), strict=True)
+        cells = map(letter.__add__, row_numbers)
+        keys.append(key)
+        columns.append(
+            list(
+                map(
+                    _new,
+                    repeat(Amount),
+                    zip(values, repeat(sheet), cells, places, repeat(False), repeat(False)),
+                )
+            )
+        )
+    return [dict(zip(keys, cells, strict=True)) for cells in zip(*columns, strict=True)] or [
+        {} for _ in rows
+    ]
+
+
+_BLANK: tuple[Decimal | None, int] = (None, 0)
+_ZERO: tuple[Decimal | None, int] = (Decimal(0), 0)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -238,13 +303,19 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
     sec = Section(section, _columns(ctx, cols))
     last_class = last_kuan = ""
     seen: dict[str, int] = {}
-    for r in data_rows(ctx):
-        name_raw = ctx.grid.value(r, name_col.col) if name_col else None
-        name = _text(name_raw)
+    rows = data_rows(ctx)
+    amounts = _amount_rows(ctx, rows, cols)
+    grid = ctx.grid
+    name_at = name_col.col if name_col else -1
+    code_at = code_col.col if code_col else -1
+    classes = ctx.edition.function_classes
+    for i, r in enumerate(rows):
+        own = grid.row_values(r)
+        name = _text(own[name_at]) if name_at >= 0 else ""
         code = ""
-        label_c = name_col.col if name_col else (code_col.col if code_col else 0)
+        label_c = name_at if name_at >= 0 else (code_at if code_at >= 0 else 0)
         if split:
-            parts = {k: _code_text(ctx.grid.value(r, c.col)) for k, c in split.items()}
+            parts = {k: _code_text(own[c.col]) for k, c in split.items()}
             cls, kuan, xiang = (parts.get(f"code.{p}", "") for p in ("class", "kuan", "xiang"))
             label_c = min(c.col for c in split.values())
             if cls and not _DIGITS.match(cls):
@@ -260,10 +331,9 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
                 code = (cls or last_class) + kuan
             else:
                 code = cls
-        elif code_col is not None:
-            raw = ctx.grid.value(r, code_col.col)
-            text = _code_text(raw)
-            label_c = code_col.col
+        elif code_at >= 0:
+            text = _code_text(own[code_at])
+            label_c = code_at
             if text and not _DIGITS.match(text):
                 m = _CODE_AND_NAME.match(unicodedata.normalize("NFKC", text))
                 if m:
@@ -276,11 +346,12 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
                 code = text
         label = name or code
         if not code and textnorm.key(textnorm.strip_enumeration(name)) in _TOTAL_KEYS:
-            row = Row("total", name, r, a1(r, label_c), values=_amounts(ctx, r, cols, name))
+            values = amounts[i] if amounts is not None else _amounts(ctx, r, cols, name)
+            row = Row("total", name, r, a1(r, label_c), values=values)
             _add_row(ctx, sec, row, seen)
             continue
         if not code:
-            values = _amounts(ctx, r, cols, label)
+            values = amounts[i] if amounts is not None else _amounts(ctx, r, cols, label)
             if any(a.value is not None for a in values.values()) or name:
                 ctx.add(
                     "ST108",
@@ -296,17 +367,18 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
         # a mistyped code (CD101) keeps its place in the tree by its length, so the sums of its
         # 款 and 类 still count its amounts instead of reporting them missing
         level = CodeBook.level(code) or CodeBook.level("0" * len(code))
-        label = f"{code} {name}".strip()
-        if level == "类" and code not in ctx.edition.function_classes:
+        label = f"{code} {name}" if name else code
+        if level == "类" and code not in classes:
             _class_unknown(ctx, label, r, label_c, code, by_label=False)
         row = Row(
             code,
             label,
             r,
-            a1(r, label_c),
-            code=code,
-            level=level,
-            values=_amounts(ctx, r, cols, label),
+            f"{col_letter(label_c)}{r + 1}",
+            code,
+            level,
+            None,
+            amounts[i] if amounts is not None else _amounts(ctx, r, cols, label),
         )
         _add_row(ctx, sec, row, seen)
     return sec

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from juesuan.findings import Finding
 from juesuan.io.grid import a1, a1_range
@@ -147,7 +148,8 @@ def parse_table(
         return out
     ctx = RowContext(grid, spec, edition, header, stop)
     if numbers is not None:
-        ctx.numbers = numbers
+        # shared with the other tables; the reader adds blank and zero (rows._amount_rows)
+        ctx.numbers = cast("dict[float | None, tuple[Decimal | None, int]]", numbers)
     _read_sections(ctx, table)
     out.findings.extend(ctx.findings)
     out.text_cells.extend(ctx.text_cells)

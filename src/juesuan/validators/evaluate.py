@@ -73,7 +73,7 @@ def _converted(cell: Cell, shift: int) -> Cell:
         return cell
     value = None if a.value is None else a.value.scaleb(-shift).normalize()
     decimals = max(a.decimals, UNIT_DECIMALS) + shift
-    return replace(cell, amount=replace(a, value=value, decimals=decimals))
+    return replace(cell, amount=a._replace(value=value, decimals=decimals))
 
 
 def _equation(
