@@ -32,7 +32,7 @@ class Amount(NamedTuple):
         return self.value if self.value is not None else Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row of a section.
 
