@@ -79,8 +79,10 @@ def _read_amount(ctx: RowContext, r: int, col: MappedColumn, row_label: str) -> 
         return Amount(None, sheet, addr, unknown=True)
     # the usual cells, a number or a blank, without the general parser's detours
     if type(raw) is float:
-        value, decimals = float_amount(raw)
-        return Amount(value, sheet, addr, decimals)
+        known = ctx.numbers.get(raw)
+        if known is None:
+            known = ctx.numbers[raw] = float_amount(raw)
+        return Amount(known[0], sheet, addr, known[1])
     if raw is None:
         return Amount(None, sheet, addr)
     p = parse(raw)
