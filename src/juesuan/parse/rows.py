@@ -226,18 +226,6 @@ def _texts_kind(texts: tuple[str, ...]) -> str:
     return "data"
 
 
-def _row_kind(ctx: RowContext, r: int) -> str:
-    """'note', 'skip' (blank, 栏次) or 'data'."""
-    own = ctx.grid.row_values(r)
-    texts = tuple([v for v in own if type(v) is str])
-    if not texts:
-        return "skip" if own.count(None) == len(own) else "data"
-    kind = _texts_kind(texts)
-    if kind == "numbers?":
-        return "skip" if is_column_number_row(ctx.grid, r) else "data"
-    return kind
-
-
 def _scan_notes(ctx: RowContext, start: int) -> None:
     for r in range(start, ctx.stop):
         for v in ctx.grid.row_values(r):
@@ -247,16 +235,28 @@ def _scan_notes(ctx: RowContext, start: int) -> None:
 
 
 def data_rows(ctx: RowContext) -> list[int]:
+    """The data rows below the header, up to the note that ends the table: blank rows and the
+    栏次 row are passed over. What a row's texts say is worked out once per distinct texts
+    (_texts_kind); a row without text is blank or a data row."""
     rows: list[int] = []
+    grid = ctx.grid
     for r in range(ctx.header.last_row + 1, ctx.stop):
-        kind = _row_kind(ctx, r)
-        if kind == "note":
-            ctx.note_row = r
-            _scan_notes(ctx, r)
-            break
-        if kind == "data":
-            rows.append(r)
-            ctx.last_row = r
+        own = grid.row_values(r)
+        texts = tuple([v for v in own if type(v) is str])
+        if not texts:
+            if own.count(None) == len(own):
+                continue
+        else:
+            kind = _texts_kind(texts)
+            if kind == "note":
+                ctx.note_row = r
+                _scan_notes(ctx, r)
+                break
+            if kind == "numbers?" and is_column_number_row(grid, r):
+                continue
+        rows.append(r)
+    if rows:
+        ctx.last_row = rows[-1]
     return rows
 
 
