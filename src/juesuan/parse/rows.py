@@ -67,6 +67,9 @@ class RowContext:
         )
 
 
+# _text and _code_text are asked of every row's name and code cells: the same few hundred
+# values in every table and workbook, each answered once (typed: 1 and 1.0 and True differ)
+@functools.lru_cache(maxsize=16384, typed=True)
 def _text(v: CellValue) -> str:
     return textnorm.display(v) if isinstance(v, str) else ""
 
@@ -271,6 +274,7 @@ def _columns(ctx: RowContext, cols: list[MappedColumn]) -> dict[str, Column]:
 # --- coded tables (T2 T3 T5 T8 T9) -----------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=16384, typed=True)
 def _code_text(v: CellValue) -> str:
     if isinstance(v, bool) or v is None:
         return ""
@@ -278,14 +282,8 @@ def _code_text(v: CellValue) -> str:
         return str(int(v))
     if isinstance(v, int | float):
         return str(v)
-    return _code_string(str(v))
-
-
-@functools.lru_cache(maxsize=8192)
-def _code_string(text: str) -> str:
-    # the same codes print in five tables: fold each once
-    folded = textnorm.digits(text)
-    return folded if _DIGITS.match(folded) else text.strip()
+    folded = textnorm.digits(str(v))
+    return folded if _DIGITS.match(folded) else str(v).strip()
 
 
 def _class_unknown(
