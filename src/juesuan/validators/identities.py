@@ -7,6 +7,7 @@ passed over by within-table checks but compared across tables: its blank 合计 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from juesuan.tables import Row, Table
@@ -71,9 +72,10 @@ def _resolve(
 
     `T3[row]` (the row of T3 with the current row's key) that T3 does not print gives no cell:
     it counts as blank (0) and is named in `absent` for the message."""
+    rows: Sequence[Row]
     if ref.is_row_cell:
         assert row is not None and row_view is not None  # rulebook requires for_each
-        table, sv, rows = ctx.view.owner(row_view), row_view, [row]
+        table, sv, rows = ctx.view.owner(row_view), row_view, (row,)
     else:
         assert ref.table is not None
         table = ctx.view.table(ref.table)
