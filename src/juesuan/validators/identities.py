@@ -195,7 +195,8 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
             if not cross and ctx.blank(table):
                 continue
             row_view, rows = _rows(ctx, rule)
-            if not any(ref.is_row_cell or ref.is_matched for ref in check.refs):
+            once = not any(ref.is_row_cell or ref.is_matched for ref in check.refs)
+            if once:
                 rows = [None]  # a check that names no current row is one check, not one per row
             columns = _columns(ctx, rule, check, table)
             if rule.unmatched_only:
@@ -203,15 +204,14 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
         except Unavailable as why:
             ctx.skip(rule.info, why.table or table_key, why)
             continue
-        # a check on the current row (and its namesakes in other tables): most rows hold
-        # exactly, see _holds_plainly
-        local = (
-            ctx.used is None
-            and row_view is not None
-            and all(ref.is_row_cell or ref.is_matched for ref in check.refs)
-        )
+        # most instances hold exactly: see _holds_plainly and _holds_once
+        plain = ctx.used is None  # cells_used records every cell: the full path only
         for column in columns:
-            plan = _plain_plan(ctx, check, row_view, column) if local and row_view else None
+            if plain and once and _holds_once(ctx, check, column):
+                continue
+            plan = None
+            if plain and not once and row_view is not None:
+                plan = _plain_plan(ctx, check, row_view, column)
             for row in rows:
                 if plan is not None and row is not None and _holds_plainly(check, plan, row):
                     continue
@@ -290,5 +290,51 @@ def _holds_plainly(check: Check, plan: _Plain, row: Row) -> bool:
             expected += weight * value
     if not printed:
         return True
+    difference = (total or _ZERO) - expected
+    return difference == _ZERO if check.relation == "=" else difference <= _ZERO
+
+
+def _holds_once(ctx: Context, check: Check, column: str | None) -> bool:
+    """For a check that names no current row (one instance: fixed rows and sums), True when
+    `_instance` and `judge` would pass it over without a word: every table readable and in
+    one unit, every fixed row printed with a known cell, every summed row's cell known (a
+    summed row without one adds nothing), and the figures satisfy the relation exactly, added
+    as `Context._holds_exactly` adds them. Anything else, False: the full path decides. Saves
+    resolving and recording the cells: ~2 µs a check instead of ~10 µs (~0.3 ms a workbook)."""
+    units: set[str] = set()
+    total: Decimal | None = None
+    expected = _ZERO
+    weights = (None, *(w for w, _ in check.items))
+    for ref, weight in zip(check.refs, weights, strict=True):
+        assert ref.table is not None  # the check names no current row
+        try:
+            table = ctx.view.table(ref.table)
+            sv = ctx.view.section(table, ref.section)
+        except Unavailable:
+            return False
+        col = ref.column or implicit_column(sv, column, table)
+        if col not in sv.section.columns:
+            return False
+        units.add(ctx.unit(table))
+        if ref.summed:
+            rows: Sequence[Row] = sv.select(ref.row or "*")
+        elif (found := sv.by_key.get(ref.row or "")) is not None:
+            rows = (found,)
+        else:
+            return False
+        for r in rows:
+            amount = r.values.get(col)
+            if amount is None and ref.summed:
+                continue
+            if amount is None or amount.unknown:
+                return False
+            if amount.value is None:
+                continue
+            if weight is None:
+                total = amount.value
+            else:
+                expected += weight * amount.value
+    if len(units) != 1:
+        return False
     difference = (total or _ZERO) - expected
     return difference == _ZERO if check.relation == "=" else difference <= _ZERO
