@@ -212,9 +212,7 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
             plan = None
             if plain and not once and row_view is not None:
                 plan = _plain_plan(ctx, check, row_view, column)
-            for row in rows:
-                if plan is not None and row is not None and _holds_plainly(check, plan, row):
-                    continue
+            for row in rows if plan is None else _not_plainly(check, plan, rows):
                 try:
                     found = _instance(ctx, check, row, row_view, column, cross)
                 except Unavailable as why:
@@ -259,39 +257,46 @@ def _plain_plan(
 _ZERO, _ONE, _MINUS_ONE = Decimal(0), Decimal(1), Decimal(-1)
 
 
-def _holds_plainly(check: Check, plan: _Plain, row: Row) -> bool:
-    """True when `_instance` and `judge` would pass this row over without a word: every cell
-    is printed and known, and blank throughout or its figures satisfy the relation exactly.
-    Anything else, False: the full path then decides, and words it."""
-    key = row.key
-    total: Decimal | None = None
-    expected = _ZERO
-    printed = False
-    for sv, col, own, weight in plan:
-        found = row if own else sv.by_key.get(key)
-        if found is None:
-            return False
-        amount = found.values.get(col)
-        if amount is None or amount.unknown:
-            return False
-        value = amount.value
-        if value is None:
+def _not_plainly(check: Check, plan: _Plain, rows: list[Row | None]) -> list[Row | None]:
+    """The rows on which `_instance` and `judge` may have something to say: every other row
+    has every cell printed and known, and is blank throughout or its figures satisfy the
+    relation exactly, and the full path would pass it over without a word. One call per check
+    and column, not per row (~0.1 ms a workbook)."""
+    out: list[Row | None] = []
+    for row in rows:
+        if row is None:  # pragma: no cover - a check on the current row has one
+            out.append(row)
             continue
-        printed = True
-        # sums of printed figures (15 significant digits at most) are exact in the default
-        # context, so adding or subtracting a ±1 item equals adding weight × figure
-        if weight is None:
-            total = value
-        elif weight == _ONE:
-            expected += value
-        elif weight == _MINUS_ONE:
-            expected -= value
+        key = row.key
+        total: Decimal | None = None
+        expected = _ZERO
+        printed = False
+        for sv, col, own, weight in plan:
+            found = row if own else sv.by_key.get(key)
+            amount = None if found is None else found.values.get(col)
+            if amount is None or amount.unknown:
+                out.append(row)
+                break
+            value = amount.value
+            if value is None:
+                continue
+            printed = True
+            # sums of printed figures (15 significant digits at most) are exact in the default
+            # context, so adding or subtracting a ±1 item equals adding weight × figure
+            if weight is None:
+                total = value
+            elif weight == _ONE:
+                expected += value
+            elif weight == _MINUS_ONE:
+                expected -= value
+            else:
+                expected += weight * value
         else:
-            expected += weight * value
-    if not printed:
-        return True
-    difference = (total or _ZERO) - expected
-    return difference == _ZERO if check.relation == "=" else difference <= _ZERO
+            if printed:
+                difference = (total or _ZERO) - expected
+                if difference != _ZERO if check.relation == "=" else difference > _ZERO:
+                    out.append(row)
+    return out
 
 
 def _holds_once(ctx: Context, check: Check, column: str | None) -> bool:

@@ -89,7 +89,7 @@ def _nearest_parents(codes: frozenset[str]) -> dict[str, str | None]:
     for code in codes:
         found, up = None, code
         while len(up) > 3:
-            up = CodeBook.parent(up)
+            up = up[:-2]  # CodeBook.parent, inline
             if up in codes:
                 found = up
                 break
@@ -118,10 +118,15 @@ class SectionView:
         return cls(section, by_key, frozenset(filter(None, map(_CODE, rows))))
 
     def parent_of(self, row: Row) -> str | None:
-        """The nearest printed ancestor's code, or None when the row is a top row."""
+        """The nearest printed ancestor's code of a row of this section, or None when the row
+        is a top row."""
+        return self.nearest_parents().get(row.code or "")
+
+    def nearest_parents(self) -> dict[str, str | None]:
+        """`parent_of` for every code of the section, by code."""
         if not self.parents:
             self.parents = _nearest_parents(self.codes)
-        return self.parents.get(row.code or "")
+        return self.parents
 
     def is_top(self, row: Row) -> bool:
         """A 类 row, or a 款/项 whose every ancestor is not printed (it stands in for them)."""
