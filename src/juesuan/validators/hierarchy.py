@@ -90,7 +90,6 @@ def _not_plainly(head: Row, kids: list[Row], columns: list[str]) -> list[str]:
             out.append(column)
             continue
         expected = _ZERO
-        printed = total is not None and total.value is not None
         for values in rows:
             amount = values.get(column)
             if amount is None:
@@ -100,9 +99,9 @@ def _not_plainly(head: Row, kids: list[Row], columns: list[str]) -> list[str]:
                 break
             if amount.value is not None:
                 expected += amount.value
-                printed = True
         else:
-            if total is not None and printed and (total.value or _ZERO) != expected:
+            # a family blank throughout adds up: 0 = 0
+            if total is not None and (total.value or _ZERO) != expected:
                 out.append(column)
     return out
 
@@ -128,7 +127,9 @@ def run_orphans(ctx: Context, rule: OrphanRule) -> None:
         for section in table.sections.values():
             sv = ctx.view.section(table, section.key)
             orphans: dict[str, list[Row]] = {}
-            for row in section.rows:
+            lacking = sv.without_parent()
+            # the rows whose parent is printed, nearly all, passed over in one comprehension
+            for row in [r for r in section.rows if r.code in lacking]:
                 if row.code and row.level in ("款", "项"):
                     parent = CodeBook.parent(row.code)
                     if parent not in sv.codes:

@@ -222,8 +222,14 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
                     ctx.judge(rule.info, found[0], found[1], check.relation, absent=found[2])
 
 
-# per reference: section, column, on the row, weight (None for the total)
-_Plain = list[tuple[SectionView, str, bool, Decimal | None]]
+# How the plain pass takes a reference's figure: the total, an item added or subtracted, or
+# an item with another weight (multiplied). Small ints: compared faster than Decimal weights.
+_TOTAL, _ADD, _SUBTRACT, _WEIGHED = 0, 1, -1, 2
+# per reference: section, column, on the row (else its namesake), how, weight
+_Plain = list[tuple[SectionView, str, bool, int, Decimal]]
+
+# module constants: a Decimal compares with a Decimal faster than with an int
+_ZERO, _ONE, _MINUS_ONE = Decimal(0), Decimal(1), Decimal(-1)
 
 
 def _plain_plan(
@@ -249,53 +255,59 @@ def _plain_plan(
         if col not in sv.section.columns:
             return None
         units.add(ctx.unit(table))
-        plan.append((sv, col, sv is row_view, weight))
+        how = (
+            _TOTAL
+            if weight is None
+            else _ADD
+            if weight == _ONE
+            else _SUBTRACT
+            if weight == _MINUS_ONE
+            else _WEIGHED
+        )
+        plan.append((sv, col, sv is row_view, how, _ONE if weight is None else weight))
     return plan if len(units) == 1 else None
 
 
-# module constants: a Decimal compares with a Decimal faster than with an int
-_ZERO, _ONE, _MINUS_ONE = Decimal(0), Decimal(1), Decimal(-1)
-
-
 def _not_plainly(check: Check, plan: _Plain, rows: list[Row | None]) -> list[Row | None]:
-    """The rows on which `_instance` and `judge` may have something to say: every other row
-    has every cell printed and known, and is blank throughout or its figures satisfy the
-    relation exactly, and the full path would pass it over without a word. One call per check
-    and column, not per row (~0.1 ms a workbook)."""
+    """The rows on which `_instance` and `judge` may have something to say. Every other row
+    has every cell printed and known, and its figures satisfy the relation exactly (blanks
+    count as 0; a row blank throughout holds, 0 = 0), and the full path would pass it over
+    without a word. One call per check and column: ~0.4 µs a row, where resolving the cells
+    and judging took ~5 µs."""
     out: list[Row | None] = []
+    equal = check.relation == "="
     for row in rows:
         if row is None:  # pragma: no cover - a check on the current row has one
             out.append(row)
             continue
-        key = row.key
-        total: Decimal | None = None
-        expected = _ZERO
-        printed = False
-        for sv, col, own, weight in plan:
-            found = row if own else sv.by_key.get(key)
-            amount = None if found is None else found.values.get(col)
+        values, key = row.values, row.key
+        total = expected = _ZERO
+        for sv, col, own, how, weight in plan:
+            if own:
+                amount = values.get(col)
+            else:
+                found = sv.by_key.get(key)
+                amount = None if found is None else found.values.get(col)
             if amount is None or amount.unknown:
                 out.append(row)
                 break
             value = amount.value
             if value is None:
                 continue
-            printed = True
             # sums of printed figures (15 significant digits at most) are exact in the default
             # context, so adding or subtracting a ±1 item equals adding weight × figure
-            if weight is None:
-                total = value
-            elif weight == _ONE:
+            if how == _ADD:
                 expected += value
-            elif weight == _MINUS_ONE:
+            elif how == _TOTAL:
+                total = value
+            elif how == _SUBTRACT:
                 expected -= value
             else:
                 expected += weight * value
         else:
-            if printed:
-                difference = (total or _ZERO) - expected
-                if difference != _ZERO if check.relation == "=" else difference > _ZERO:
-                    out.append(row)
+            difference = total - expected
+            if difference != _ZERO if equal else difference > _ZERO:
+                out.append(row)
     return out
 
 

@@ -80,21 +80,34 @@ def ancestors(code: str) -> list[str]:
 _KEY, _CODE = attrgetter("key"), attrgetter("code")
 
 
-def _nearest_parents(codes: frozenset[str]) -> dict[str, str | None]:
-    """Each code's nearest ancestor among `codes` (None for a top row): `ancestors(code)`
-    walked inline, for every code of a section at once. The families, the leaves and the top
-    rows all ask, once per rule, for every coded row: one call per row with a cache miss (a
-    KeyError caught) cost ~0.15 ms per workbook more."""
+def _nearest_parents(codes: frozenset[str]) -> tuple[dict[str, str | None], frozenset[str]]:
+    """Each code's nearest ancestor among `codes` (None for a top row), and the codes whose
+    own parent (CodeBook.parent) is not among them. `ancestors(code)` walked inline, for every
+    code of a section at once: the families, the leaves, the top rows and the orphans all ask,
+    once per rule, for every coded row (one call per row with a cache miss, a KeyError caught,
+    cost ~0.15 ms per workbook more)."""
     out: dict[str, str | None] = {}
+    lacking: set[str] = set()
     for code in codes:
         found, up = None, code
+        if len(up) <= 3:
+            lacking.add(code)  # its parent is "", never printed
         while len(up) > 3:
             up = up[:-2]  # CodeBook.parent, inline
             if up in codes:
                 found = up
                 break
+            if len(up) == len(code) - 2:
+                lacking.add(code)
         out[code] = found
-    return out
+    return out, frozenset(lacking)
+
+
+def _is_top(row: Row, parents: dict[str, str | None]) -> bool:
+    """A 类 row, or a 款/项 whose every ancestor is not printed (it stands in for them)."""
+    if row.level == "类":
+        return True
+    return row.level is not None and row.code is not None and parents.get(row.code) is None
 
 
 @dataclass
@@ -106,6 +119,8 @@ class SectionView:
     cells: dict[tuple[int, str], Cell | None] = field(default_factory=dict)
     # parent_of's answers by code, worked out for every code at the first question
     parents: dict[str, str | None] = field(default_factory=dict)
+    # the codes whose own parent is not printed, worked out with `parents`
+    lacking: frozenset[str] = frozenset()
     # select's answers by selector: the 类 rows of T3 and T4 are asked for by several rules,
     # SM145 once per column (~0.1 ms per workbook)
     selected: dict[str, tuple[Row, ...]] = field(default_factory=dict)
@@ -125,14 +140,13 @@ class SectionView:
     def nearest_parents(self) -> dict[str, str | None]:
         """`parent_of` for every code of the section, by code."""
         if not self.parents:
-            self.parents = _nearest_parents(self.codes)
+            self.parents, self.lacking = _nearest_parents(self.codes)
         return self.parents
 
-    def is_top(self, row: Row) -> bool:
-        """A 类 row, or a 款/项 whose every ancestor is not printed (it stands in for them)."""
-        if row.level == "类":
-            return True
-        return row.level is not None and row.code is not None and self.parent_of(row) is None
+    def without_parent(self) -> frozenset[str]:
+        """The codes of the section whose own parent (CodeBook.parent) is not printed."""
+        self.nearest_parents()
+        return self.lacking
 
     def select(self, selector: str) -> tuple[Row, ...]:
         """The rows a row selector stands for (expr.py), in sheet order."""
@@ -152,7 +166,8 @@ class SectionView:
             parents = {self.parent_of(r) for r in coded}
             return [r for r in coded if r.code not in parents]
         panel = selector[len(PANEL_SELECTOR) :] if selector.startswith(PANEL_SELECTOR) else None
-        return [r for r in rows if self.is_top(r) and (panel is None or r.panel == panel)]
+        nearest = self.nearest_parents()
+        return [r for r in rows if _is_top(r, nearest) and (panel is None or r.panel == panel)]
 
 
 class WorkbookView:
