@@ -10,6 +10,7 @@ missing row, instead of as a difference in every column.
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 
 from juesuan.findings import Related
 from juesuan.rules import finding
@@ -21,18 +22,21 @@ from juesuan.validators.rulebook import HierarchyRule, OrphanRule
 from juesuan.validators.view import Cell, SectionView, Unavailable, cell_of, missing_column
 
 _ZERO = Decimal(0)
+_CODE = attrgetter("code")
 
 
 def _families(sv: SectionView, total: Row | None) -> list[tuple[Row | None, list[Row]]]:
     """(parent row, children) in sheet order; parent None stands for the 合计 row `total`."""
     children: dict[str | None, list[Row]] = {}
-    parents = sv.nearest_parents()
-    for row in sv.section.rows:
-        if row.code and row.level:
-            children.setdefault(parents[row.code], []).append(row)
-    out: list[tuple[Row | None, list[Row]]] = []
-    for parent_code, kids in children.items():
-        out.append((sv.by_key.get(parent_code) if parent_code else None, kids))
+    coded = sv.select("codes")
+    parents = map(sv.nearest_parents().__getitem__, map(_CODE, coded))
+    for parent, row in zip(parents, coded, strict=True):
+        kids = children.get(parent)
+        if kids is None:
+            children[parent] = [row]
+        else:
+            kids.append(row)
+    out = [(sv.by_key.get(code) if code else None, kids) for code, kids in children.items()]
     at_total = total.sheet_row if total is not None else -1
     out.sort(key=lambda f: f[0].sheet_row if f[0] is not None else at_total)
     return out

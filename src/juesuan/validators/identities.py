@@ -8,6 +8,7 @@ passed over by within-table checks but compared across tables: its blank 合计 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from juesuan.tables import Row, Table
@@ -175,6 +176,40 @@ def _tables(rule: IdentityRule, check: Check) -> set[str]:
     return tables
 
 
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What running a check needs to know of it beyond the workbook, worked out once per
+    process (~0.1 ms a workbook for the ~60 checks of the catalogues)."""
+
+    terms: tuple[tuple[Ref, Decimal | None], ...]  # each reference with its weight, total None
+    table: str  # the table of the total
+    cross: bool  # the check names two tables or more (for_each's included)
+    once: bool  # the check names no current row: one instance, not one per row
+
+
+# id(check) → (check, rule, its shape): the catalogue's checks live as long as the process; the
+# objects are kept with the entry, so that an id cannot be reused while it is there
+_SHAPES: dict[int, tuple[Check, IdentityRule, _Shape]] = {}
+
+
+def _shape(rule: IdentityRule, check: Check) -> _Shape:
+    known = _SHAPES.get(id(check))
+    if known is not None and known[0] is check and known[1] is rule:
+        return known[2]
+    table = check.total.table or (rule.for_each.table if rule.for_each else None)
+    assert table is not None  # rulebook: a total names its table or is row.X
+    shape = _Shape(
+        terms=((check.total, None), *((ref, w) for w, ref in check.items)),
+        table=table,
+        cross=len(_tables(rule, check)) > 1,
+        once=not any(ref.is_row_cell or ref.is_matched for ref in check.refs),
+    )
+    if len(_SHAPES) >= 4096:  # bureaus' own rules, loaded again and again: keep it bounded
+        _SHAPES.clear()
+    _SHAPES[id(check)] = (check, rule, shape)
+    return shape
+
+
 def _unmatched(ctx: Context, check: Check, row: Row) -> bool:
     """The row is printed by none of the partner tables the check matches it against."""
     for ref in check.refs:
@@ -187,15 +222,13 @@ def _unmatched(ctx: Context, check: Check, row: Row) -> bool:
 
 def run_identity(ctx: Context, rule: IdentityRule) -> None:
     for check in rule.checks:
-        table_key = check.total.table or (rule.for_each.table if rule.for_each else None)
-        assert table_key is not None  # rulebook: a total names its table or is row.X
-        cross = len(_tables(rule, check)) > 1
+        shape = _shape(rule, check)
+        table_key, cross, once = shape.table, shape.cross, shape.once
         try:
             table = ctx.view.table(table_key)
             if not cross and ctx.blank(table):
                 continue
             row_view, rows = _rows(ctx, rule)
-            once = not any(ref.is_row_cell or ref.is_matched for ref in check.refs)
             if once:
                 rows = [None]  # a check that names no current row is one check, not one per row
             columns = _columns(ctx, rule, check, table)
@@ -207,11 +240,11 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
         # most instances hold exactly: see _holds_plainly and _holds_once
         plain = ctx.used is None  # cells_used records every cell: the full path only
         for column in columns:
-            if plain and once and _holds_once(ctx, check, column):
+            if plain and once and _holds_once(ctx, shape, check.relation, column):
                 continue
             plan = None
             if plain and not once and row_view is not None:
-                plan = _plain_plan(ctx, check, row_view, column)
+                plan = _plain_plan(ctx, shape, row_view, column)
             for row in rows if plan is None else _not_plainly(check, plan, rows):
                 try:
                     found = _instance(ctx, check, row, row_view, column, cross)
@@ -233,14 +266,13 @@ _ZERO, _ONE, _MINUS_ONE = Decimal(0), Decimal(1), Decimal(-1)
 
 
 def _plain_plan(
-    ctx: Context, check: Check, row_view: SectionView, column: str | None
+    ctx: Context, shape: _Shape, row_view: SectionView, column: str | None
 ) -> _Plain | None:
     """Where each reference of a check on the current row (or on its namesakes in other
     tables) reads, with its weight, when every table is readable and in one unit; else None."""
     plan: _Plain = []
     units: set[str] = set()
-    weights = (None, *(w for w, _ in check.items))
-    for ref, weight in zip(check.refs, weights, strict=True):
+    for ref, weight in shape.terms:
         if ref.is_row_cell:
             sv, table = row_view, ctx.view.owner(row_view)
         elif ref.is_matched and ref.table is not None:
@@ -305,13 +337,13 @@ def _not_plainly(check: Check, plan: _Plain, rows: list[Row | None]) -> list[Row
             else:
                 expected += weight * value
         else:
-            difference = total - expected
-            if difference != _ZERO if equal else difference > _ZERO:
+            # compared, not subtracted: a comparison of Decimals is exact and saves an operation
+            if total != expected if equal else total > expected:
                 out.append(row)
     return out
 
 
-def _holds_once(ctx: Context, check: Check, column: str | None) -> bool:
+def _holds_once(ctx: Context, shape: _Shape, relation: str, column: str | None) -> bool:
     """For a check that names no current row (one instance: fixed rows and sums), True when
     `_instance` and `judge` would pass it over without a word: every table readable and in
     one unit, every fixed row printed with a known cell, every summed row's cell known (a
@@ -321,8 +353,7 @@ def _holds_once(ctx: Context, check: Check, column: str | None) -> bool:
     units: set[str] = set()
     total: Decimal | None = None
     expected = _ZERO
-    weights = (None, *(w for w, _ in check.items))
-    for ref, weight in zip(check.refs, weights, strict=True):
+    for ref, weight in shape.terms:
         assert ref.table is not None  # the check names no current row
         try:
             table = ctx.view.table(ref.table)
@@ -354,4 +385,4 @@ def _holds_once(ctx: Context, check: Check, column: str | None) -> bool:
     if len(units) != 1:
         return False
     difference = (total or _ZERO) - expected
-    return difference == _ZERO if check.relation == "=" else difference <= _ZERO
+    return difference == _ZERO if relation == "=" else difference <= _ZERO

@@ -89,16 +89,17 @@ def _nearest_parents(codes: frozenset[str]) -> tuple[dict[str, str | None], froz
     out: dict[str, str | None] = {}
     lacking: set[str] = set()
     for code in codes:
-        found, up = None, code
-        if len(up) <= 3:
-            lacking.add(code)  # its parent is "", never printed
+        up = code[:-2]  # CodeBook.parent, inline
+        if len(code) > 3 and up in codes:
+            out[code] = up  # nearly every code: its own parent is printed
+            continue
+        lacking.add(code)  # a code of 3 digits or fewer too: its parent, "", is never printed
+        found = None
         while len(up) > 3:
-            up = up[:-2]  # CodeBook.parent, inline
+            up = up[:-2]
             if up in codes:
                 found = up
                 break
-            if len(up) == len(code) - 2:
-                lacking.add(code)
         out[code] = found
     return out, frozenset(lacking)
 
@@ -124,6 +125,8 @@ class SectionView:
     # select's answers by selector: the 类 rows of T3 and T4 are asked for by several rules,
     # SM145 once per column (~0.1 ms per workbook)
     selected: dict[str, tuple[Row, ...]] = field(default_factory=dict)
+    # the section's one amount column, for references that name none (implicit_column)
+    only_column: str | None = None
 
     @classmethod
     def of(cls, section: Section) -> SectionView:
@@ -234,10 +237,12 @@ def implicit_column(sv: SectionView, current: str | None, table: Table) -> str:
     """The column of a reference written without one."""
     if current is not None:
         return current
-    amount = sv.section.spec.amount_columns
-    if len(amount) != 1:  # pragma: no cover - catalogue tests rule this out
-        raise ValueError(f"{table.key}.{sv.section.key}: a column must be named")
-    return amount[0].key
+    if sv.only_column is None:
+        amount = sv.section.spec.amount_columns
+        if len(amount) != 1:  # pragma: no cover - catalogue tests rule this out
+            raise ValueError(f"{table.key}.{sv.section.key}: a column must be named")
+        sv.only_column = amount[0].key
+    return sv.only_column
 
 
 def missing_column(table: Table, section: Section, column: str) -> Unavailable:
