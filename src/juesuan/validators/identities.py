@@ -237,7 +237,7 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
         except Unavailable as why:
             ctx.skip(rule.info, why.table or table_key, why)
             continue
-        # most instances hold exactly: see _holds_plainly and _holds_once
+        # most instances hold exactly: see _not_plainly and _holds_once
         plain = ctx.used is None  # cells_used records every cell: the full path only
         for column in columns:
             if plain and once and _holds_once(ctx, shape, check.relation, column):
