@@ -258,7 +258,7 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
 # How the plain pass takes a reference's figure: the total, an item added or subtracted, or
 # an item with another weight (multiplied). Small ints: compared faster than Decimal weights.
 _TOTAL, _ADD, _SUBTRACT, _WEIGHED = 0, 1, -1, 2
-# per reference: section, column, on the row (else its namesake), how, weight
+# per reference, the total first: section, column, on the row (else its namesake), how, weight
 _Plain = list[tuple[SectionView, str, bool, int, Decimal]]
 
 # module constants: a Decimal compares with a Decimal faster than with an int
@@ -308,13 +308,22 @@ def _not_plainly(check: Check, plan: _Plain, rows: list[Row | None]) -> list[Row
     and judging took ~5 µs."""
     out: list[Row | None] = []
     equal = check.relation == "="
+    (total_view, total_column, total_own, _, _), items = plan[0], plan[1:]
     for row in rows:
         if row is None:  # pragma: no cover - a check on the current row has one
             out.append(row)
             continue
         values, key = row.values, row.key
-        total = expected = _ZERO
-        for sv, col, own, how, weight in plan:
+        if total_own:
+            amount = values.get(total_column)
+        else:
+            found = total_view.by_key.get(key)
+            amount = None if found is None else found.values.get(total_column)
+        if amount is None or amount.unknown:
+            out.append(row)
+            continue
+        total, expected = amount.value or _ZERO, _ZERO
+        for sv, col, own, how, weight in items:
             if own:
                 amount = values.get(col)
             else:
@@ -330,8 +339,6 @@ def _not_plainly(check: Check, plan: _Plain, rows: list[Row | None]) -> list[Row
             # context, so adding or subtracting a ±1 item equals adding weight × figure
             if how == _ADD:
                 expected += value
-            elif how == _TOTAL:
-                total = value
             elif how == _SUBTRACT:
                 expected -= value
             else:
