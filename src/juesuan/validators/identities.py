@@ -258,8 +258,9 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
 # How the plain pass takes a reference's figure: the total, an item added or subtracted, or
 # an item with another weight (multiplied). Small ints: compared faster than Decimal weights.
 _TOTAL, _ADD, _SUBTRACT, _WEIGHED = 0, 1, -1, 2
-# per reference, the total first: section, column, on the row (else its namesake), how, weight
-_Plain = list[tuple[SectionView, str, bool, int, Decimal]]
+# per reference, the total first: where its row is found by the current row's key (None: the
+# current row itself), its column, how, its weight
+_Plain = list[tuple[dict[str, Row] | None, str, int, Decimal]]
 
 # module constants: a Decimal compares with a Decimal faster than with an int
 _ZERO, _ONE, _MINUS_ONE = Decimal(0), Decimal(1), Decimal(-1)
@@ -296,7 +297,8 @@ def _plain_plan(
             if weight == _MINUS_ONE
             else _WEIGHED
         )
-        plan.append((sv, col, sv is row_view, how, _ONE if weight is None else weight))
+        rows = None if sv is row_view else sv.by_key
+        plan.append((rows, col, how, _ONE if weight is None else weight))
     return plan if len(units) == 1 else None
 
 
@@ -308,27 +310,21 @@ def _not_plainly(check: Check, plan: _Plain, rows: list[Row | None]) -> list[Row
     and judging took ~5 µs."""
     out: list[Row | None] = []
     equal = check.relation == "="
-    (total_view, total_column, total_own, _, _), items = plan[0], plan[1:]
+    (total_rows, total_column, _, _), items = plan[0], plan[1:]
     for row in rows:
         if row is None:  # pragma: no cover - a check on the current row has one
             out.append(row)
             continue
-        values, key = row.values, row.key
-        if total_own:
-            amount = values.get(total_column)
-        else:
-            found = total_view.by_key.get(key)
-            amount = None if found is None else found.values.get(total_column)
+        key = row.key
+        found = row if total_rows is None else total_rows.get(key)
+        amount = None if found is None else found.values.get(total_column)
         if amount is None or amount.unknown:
             out.append(row)
             continue
         total, expected = amount.value or _ZERO, _ZERO
-        for sv, col, own, how, weight in items:
-            if own:
-                amount = values.get(col)
-            else:
-                found = sv.by_key.get(key)
-                amount = None if found is None else found.values.get(col)
+        for partners, col, how, weight in items:
+            found = row if partners is None else partners.get(key)
+            amount = None if found is None else found.values.get(col)
             if amount is None or amount.unknown:
                 out.append(row)
                 break
