@@ -121,10 +121,13 @@ class Context:
         """Every amount blank or zero and none unknown: every identity holds trivially, so the
         published empty T8/T9 are passed over without a line of output."""
         if table.key not in self._blank:
-            amounts = [
-                a for s in table.sections.values() for r in s.rows for a in r.values.values()
-            ]
-            self._blank[table.key] = table.empty and not any(a.unknown for a in amounts)
+            # only a table the reader found empty is looked through (~0.1 ms for all nine)
+            self._blank[table.key] = table.empty and not any(
+                a.unknown
+                for s in table.sections.values()
+                for r in s.rows
+                for a in r.values.values()
+            )
         return self._blank[table.key]
 
     def skip(self, info: RuleInfo, table: str | None, why: Unavailable) -> None:

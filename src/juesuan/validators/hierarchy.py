@@ -10,6 +10,7 @@ missing row, instead of as a difference in every column.
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 
 from juesuan.findings import Related
 from juesuan.rules import finding
@@ -21,17 +22,21 @@ from juesuan.validators.rulebook import HierarchyRule, OrphanRule
 from juesuan.validators.view import Cell, SectionView, Unavailable, cell_of, missing_column
 
 _ZERO = Decimal(0)
+_CODE = attrgetter("code")
 
 
 def _families(sv: SectionView, total: Row | None) -> list[tuple[Row | None, list[Row]]]:
     """(parent row, children) in sheet order; parent None stands for the 合计 row `total`."""
     children: dict[str | None, list[Row]] = {}
-    for row in sv.section.rows:
-        if row.code and row.level:
-            children.setdefault(sv.parent_of(row), []).append(row)
-    out: list[tuple[Row | None, list[Row]]] = []
-    for parent_code, kids in children.items():
-        out.append((sv.by_key.get(parent_code) if parent_code else None, kids))
+    coded = sv.select("codes")
+    parents = map(sv.nearest_parents().__getitem__, map(_CODE, coded))
+    for parent, row in zip(parents, coded, strict=True):
+        kids = children.get(parent)
+        if kids is None:
+            children[parent] = [row]
+        else:
+            kids.append(row)
+    out = [(sv.by_key.get(code) if code else None, kids) for code, kids in children.items()]
     at_total = total.sheet_row if total is not None else -1
     out.sort(key=lambda f: f[0].sheet_row if f[0] is not None else at_total)
     return out
@@ -61,9 +66,8 @@ def run_hierarchy(ctx: Context, rule: HierarchyRule) -> None:
                 continue
         head = parent if parent is not None else total_row
         assert head is not None
-        for column in present:
-            if ctx.used is None and _adds_up_plainly(head, kids, column):
-                continue
+        # most families add up exactly in every column: see _not_plainly
+        for column in present if ctx.used is not None else _not_plainly(head, kids, present):
             try:
                 total = cell_of(table, sv, head, column)
                 items: list[tuple[Weight, Cell]] = [
@@ -76,26 +80,34 @@ def run_hierarchy(ctx: Context, rule: HierarchyRule) -> None:
                 ctx.judge(info, total, items, "=")
 
 
-def _adds_up_plainly(head: Row, kids: list[Row], column: str) -> bool:
-    """True when the full path would pass this family over without a word: no unknown cell,
-    and the head unprinted, every figure blank, or the sum exact. Else the full path decides."""
-    total = head.values.get(column)
-    if total is not None and total.unknown:
-        return False
-    expected = _ZERO
-    printed = total is not None and total.value is not None
-    for kid in kids:
-        amount = kid.values.get(column)
-        if amount is None:
+def _not_plainly(head: Row, kids: list[Row], columns: list[str]) -> list[str]:
+    """The columns in which the full path may have something to say about a family: every
+    other column has no unknown cell, and its head unprinted, every figure blank, or the sum
+    exact, and the full path would pass it over without a word. One call per family, not per
+    family and column (~0.1 ms a workbook)."""
+    out: list[str] = []
+    heads = head.values
+    rows = [kid.values for kid in kids]
+    for column in columns:
+        total = heads.get(column)
+        if total is not None and total.unknown:
+            out.append(column)
             continue
-        if amount.unknown:
-            return False
-        if amount.value is not None:
-            expected += amount.value
-            printed = True
-    if total is None or not printed:
-        return True
-    return (total.value or _ZERO) == expected
+        expected = _ZERO
+        for values in rows:
+            amount = values.get(column)
+            if amount is None:
+                continue
+            if amount.unknown:
+                out.append(column)
+                break
+            if amount.value is not None:
+                expected += amount.value
+        else:
+            # a family blank throughout adds up: 0 = 0
+            if total is not None and (total.value or _ZERO) != expected:
+                out.append(column)
+    return out
 
 
 def _printed(total: Cell, items: list[tuple[Weight, Cell]]) -> bool:
@@ -119,7 +131,9 @@ def run_orphans(ctx: Context, rule: OrphanRule) -> None:
         for section in table.sections.values():
             sv = ctx.view.section(table, section.key)
             orphans: dict[str, list[Row]] = {}
-            for row in section.rows:
+            lacking = sv.without_parent()
+            # the rows whose parent is printed, nearly all, passed over in one comprehension
+            for row in [r for r in section.rows if r.code in lacking]:
                 if row.code and row.level in ("款", "项"):
                     parent = CodeBook.parent(row.code)
                     if parent not in sv.codes:

@@ -2,11 +2,12 @@
 
     findings = check_schemas(workbook)
 
-A workbook is flattened into two long frames — every amount (one row per cell) and every coded
-row of the coded tables (T2 T3 T5 T6 T8 T9) — and each frame is validated once against a
+A workbook is flattened into two long frames — every amount cell (one row per cell) and every
+distinct code record (code book, code, printed label) of the coded tables (T2 T3 T5 T6 T8 T9;
+the same codes print in up to five of them) — and each frame is validated once against a
 `pandera.DataFrameSchema` built once per process. Each check carries its rule code as `name`
 and starts its `error` with that code, so every failure case maps back to a frame row and so to
-the exact cell:
+the exact cell (or, for a code record, to every row that prints it):
 
     VA103  an amount is negative (结余分配 excepted)
     VA104  an amount shows more decimals than the unit (2)
@@ -15,8 +16,8 @@ the exact cell:
     CD103  the printed name does not match the dictionary's name for the code
 
 What cannot be vectorised is computed in Python while the frame is built, from the exact
-Decimal (sign, decimals) or the code book (expected name, whether the name matches); the
-checks then run on those columns. ST109 (a row printed twice) stays in the reader: it drops the
+Decimal (sign, decimals) or the code book (expected name, whether the name matches), by
+C-level passes where it is per amount; the checks then run on those columns. ST109 (a row printed twice) stays in the reader: it drops the
 repeated row so that no sum counts it twice, and the typed tables keep no trace of it.
 
 pandas and pandera are imported on first use only (~0.3 s), never at `import juesuan`.
@@ -24,9 +25,13 @@ pandas and pandera are imported on first use only (~0.3 s), never at `import jue
 
 from __future__ import annotations
 
+import bisect
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from juesuan import textnorm
@@ -39,6 +44,8 @@ from juesuan.validators.messages import fmt
 from juesuan.validators.view import cell_label, column_label
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
     import pandera.pandas as pa
 
@@ -59,56 +66,48 @@ class Schemas:
 def _check(code: str, what: str, fn: Any) -> pa.Check:
     import pandera.pandas as pa
 
-    return pa.Check(fn, name=code, error=f"{code}: {what}")
+    # ignore_na=False: our frames hold no nulls, and a frame-wide check that ignores them
+    # tests every column of every row for one (~0.06 ms per check and call)
+    return pa.Check(fn, name=code, error=f"{code}: {what}", ignore_na=False)
+
+
+# a code qualified by its code book: 3, 5 or 7 digits; an economic code 3 or 5
+CODE_FORMAT = r"function:\d{3}(?:\d{2}){0,2}|economic:\d{3}(?:\d{2})?"
 
 
 @functools.cache
 def schemas() -> Schemas:
     """The two schemas, built once per process.
 
-    The flag columns (sign, exempt; economic, unlisted, complete, named, name_matches) are
-    computed by `frames` as numpy arrays, never null, and read by the frame-wide checks only:
-    they are not declared as columns, since pandera validates every declared column (nulls,
-    dtype) at ~0.1–0.15 ms per column and call, more than the checks themselves. The columns
-    that carry the workbook's own data are declared with their type."""
+    Every check is frame-wide and no column is declared: the frames are built by `frames`
+    from numpy arrays and lists of str, never null, and a declared column costs pandera a
+    null and dtype test per call (~0.1–0.17 ms each, more than the checks themselves). Each
+    check costs ~0.1 ms per call whatever the frame's size, hence one check per rule code."""
     import pandera.pandas as pa
 
     amounts = pa.DataFrameSchema(
-        {
-            "decimals": pa.Column(
-                int,
-                _check(
-                    "VA104",
-                    f"no more than {MAX_DECIMALS} decimals",
-                    lambda s: s <= MAX_DECIMALS,
-                ),
-            ),
-        },
         checks=[
             _check(
                 "VA103",
                 "amounts are not below 0",
-                lambda df: (df["sign"] >= 0) | df["exempt"],
-            )
+                lambda df: ~df["negative"] | df["exempt"],
+            ),
+            _check(
+                "VA104",
+                f"no more than {MAX_DECIMALS} decimals",
+                lambda df: df["decimals"] <= MAX_DECIMALS,
+            ),
         ],
         name="amounts",
     )
     codes = pa.DataFrameSchema(
-        {
-            "code": pa.Column(
-                "string",
-                _check(
-                    "CD101",
-                    "a code is 3, 5 or 7 digits",
-                    lambda s: s.str.fullmatch(r"\d{3}(?:\d{2}){0,2}"),
-                ),
-            ),
-        },
         checks=[
             _check(
                 "CD101",
-                "an economic code is 3 or 5 digits",
-                lambda df: ~(df["economic"] & (df["code"].str.len() == 7)),
+                "a code is 3, 5 or 7 digits (an economic code 3 or 5)",
+                # one regular expression over the qualified code: a second test of the length
+                # of economic codes cost as much again (~0.1 ms)
+                lambda df: df["code"].str.fullmatch(CODE_FORMAT),
             ),
             _check(
                 "CD102",
@@ -130,7 +129,6 @@ def schemas() -> Schemas:
 
 
 class _AmountAt(NamedTuple):
-    # a tuple: one is made for every amount of the workbook
     table: Table
     section: Section
     row: Row
@@ -152,53 +150,94 @@ class _CodeAt(NamedTuple):
 
 
 _ZERO = Decimal(0)  # a Decimal compares faster with a Decimal than with an int
-_EXEMPT_ROWS = frozenset((t, s, r) for t, s, r, c in NEGATIVE_EXEMPT if c is None)
-_EXEMPT_CELLS = frozenset((t, s, r, c) for t, s, r, c in NEGATIVE_EXEMPT if c is not None)
+_VALUE, _DECIMALS, _UNKNOWN = attrgetter("value"), attrgetter("decimals"), attrgetter("unknown")
+_CODE, _LABEL = attrgetter("code"), attrgetter("label")
+
+
+def _negative(value: Decimal | None) -> bool:
+    return value is not None and value < _ZERO
+
+
+def _row_starts(section: Section) -> Iterator[tuple[Row, int]]:
+    """Each row of a section with the position of its first amount in the section's."""
+    at = 0
+    for row in section.rows:
+        yield row, at
+        at += len(row.values)
 
 
 @dataclass
 class _AmountColumns:
-    """Every known amount of every readable table, in table and sheet order, with the values
-    the amount schema checks."""
+    """Every amount cell of every readable table in table and sheet order, as columns: which
+    are negative, exempt, and their decimals. A frame row maps back to its cell through `at`.
 
-    # (table, section, row), column, amount: plain tuples, an _AmountAt is made per failure
-    places: list[tuple[tuple[Table, Section, Row], str, Amount]]
-    sign: list[int]
-    exempt: list[bool]
-    decimals: list[int]
+    Blank cells and formulas without their value are in the columns too, as neither negative
+    nor with decimals (the reader gives them none): telling them apart would cost two more
+    passes over every amount (~0.13 ms), where `failed` drops the odd failure at one."""
+
+    sections: list[tuple[Table, Section]]
+    first: list[int]  # the position of each section's first amount
+    negative: npt.NDArray[np.bool_]
+    exempt: npt.NDArray[np.bool_]
+    decimals: npt.NDArray[np.int64]
 
     def at(self, i: int) -> _AmountAt:
-        (table, section, row), column, amount = self.places[i]
-        return _AmountAt(table, section, row, column, amount)
+        """The amount at position `i` (worked out for a failure only)."""
+        k = bisect.bisect_right(self.first, i) - 1
+        table, section = self.sections[k]
+        offset = i - self.first[k]
+        for row, start in _row_starts(section):
+            if offset - start < len(row.values):
+                column = list(row.values)[offset - start]
+                return _AmountAt(table, section, row, column, row.values[column])
+        raise IndexError(i)  # pragma: no cover - positions come from the same sections
+
+    def failed(self, positions: list[int]) -> list[_AmountAt]:
+        """The amounts at `positions` that are known: printed, not a formula without its value."""
+        out = [self.at(i) for i in positions]
+        return [at for at in out if at.amount.value is not None and not at.amount.unknown]
 
 
 def _amounts(wb: Workbook) -> _AmountColumns:
-    out = _AmountColumns([], [], [], [])
-    # one pass over every amount of the workbook (~3,000 known ones in a typical one)
-    places, signs, exempts, decimals = out.places, out.sign, out.exempt, out.decimals
+    """The amount columns, built by C-level passes (`map` over attribute getters, read by
+    numpy from a list or a buffer) instead of a Python loop per amount."""
+    import numpy as np
+
+    sections: list[tuple[Table, Section]] = []
+    first: list[int] = []
+    amounts: list[Amount] = []
     for key in sorted(wb.tables):
         table = wb.tables[key]
-        if not table.usable:
-            continue
-        for section in table.sections.values():
-            for row in section.rows:
-                exempt_row = (table.key, section.key, row.key) in _EXEMPT_ROWS
-                place = (table, section, row)
-                for column, amount in row.values.items():
-                    value = amount.value
-                    if value is None or amount.unknown:
-                        continue
-                    places.append((place, column, amount))
-                    signs.append(-1 if value < _ZERO else (1 if value > _ZERO else 0))
-                    exempts.append(
-                        exempt_row
-                        or (
-                            bool(_EXEMPT_CELLS)
-                            and (table.key, section.key, row.key, column) in _EXEMPT_CELLS
-                        )
-                    )
-                    decimals.append(amount.decimals)
-    return out
+        if table.usable:
+            for section in table.sections.values():
+                sections.append((table, section))
+                first.append(len(amounts))
+                amounts.extend([a for row in section.rows for a in row.values.values()])
+    values = list(map(_VALUE, amounts))
+    # nearly every workbook has no negative amount: its smallest non-zero figure (a C-level
+    # `min`; blanks and zeros filtered out) says so without a comparison per amount
+    if min(filter(None, values), default=_ZERO) < _ZERO:
+        negative = np.array(list(map(_negative, values)), bool)
+    else:
+        negative = np.zeros(len(amounts), bool)
+    exempt = np.zeros(len(amounts), bool)
+    for (table, section), at in zip(sections, first, strict=True):
+        for t, s, r, c in NEGATIVE_EXEMPT:
+            if (table.key, section.key) != (t, s):
+                continue
+            for row, start in _row_starts(section):
+                if row.key != r:
+                    continue
+                if c is None:
+                    exempt[at + start : at + start + len(row.values)] = True
+                elif c in row.values:
+                    exempt[at + start + list(row.values).index(c)] = True
+    try:
+        # bytes are read by numpy as they are (~8 ns less per amount than a list)
+        decimals = np.frombuffer(bytes(map(_DECIMALS, amounts)), np.uint8).astype(np.int64)
+    except ValueError:  # 256 decimals or more: a number written with an exponent
+        decimals = np.array(list(map(_DECIMALS, amounts)), np.int64)
+    return _AmountColumns(sections, first, negative, exempt, decimals)
 
 
 def _name_cell(section: Section, row: Row, panels: bool) -> str:
@@ -216,75 +255,97 @@ def _name_cell(section: Section, row: Row, panels: bool) -> str:
     return f"{name.letter}{row.sheet_row + 1}"
 
 
-def _codes(wb: Workbook) -> list[_CodeAt]:
-    out: list[_CodeAt] = []
+def _coded_tables(wb: Workbook) -> list[tuple[Table, CodeBook]]:
+    out: list[tuple[Table, CodeBook]] = []
     for key in sorted(wb.tables):
         table = wb.tables[key]
-        if table.spec.layout not in CODED_LAYOUTS:
-            continue
-        book = (
-            wb.edition.economic_codes
-            if table.spec.layout == "panels"
-            else wb.edition.codebook(table.spec.codes)
-        )
-        for section in table.sections.values():
-            for row in section.rows:
-                if row.code is None:
-                    continue
-                name = row.label[len(row.code) :].strip()
-                out.append(_CodeAt(table, section, row, name, book))
+        if table.spec.layout in CODED_LAYOUTS:
+            panels = table.spec.layout == "panels"
+            book = wb.edition.economic_codes if panels else wb.edition.codebook(table.spec.codes)
+            out.append((table, book))
     return out
+
+
+# a code record: the code book's kind, the code, and the row's label (code and name as printed)
+_Record = tuple[str, str, str]
+
+
+@dataclass
+class _CodeRecords:
+    """The distinct code records of the coded tables (T2 T3 T5 T6 T8 T9), with the values the
+    code schema checks. The same codes print in up to five tables: a typical workbook's 815
+    coded rows are 215 records, each looked up in its code book and validated once."""
+
+    records: list[_Record]
+    books: dict[str, CodeBook]
+
+    def rows(self, wb: Workbook, failed: set[_Record]) -> list[_CodeAt]:
+        """Every coded row holding one of the `failed` records, in table and sheet order."""
+        out: list[_CodeAt] = []
+        for table, book in _coded_tables(wb):
+            for section in table.sections.values():
+                for row in section.rows:
+                    if row.code is not None and (book.kind, row.code, row.label) in failed:
+                        name = row.label[len(row.code) :].strip()
+                        out.append(_CodeAt(table, section, row, name, book))
+        return out
+
+
+def _codes(wb: Workbook) -> _CodeRecords:
+    found: dict[tuple[str, str | None, str], None] = {}
+    books: dict[str, CodeBook] = {}
+    for table, book in _coded_tables(wb):
+        books[book.kind] = book
+        for section in table.sections.values():
+            rows = section.rows
+            # (kind, code, label) of every row, distinct, in C-level passes
+            found.update(dict.fromkeys(zip(repeat(book.kind), map(_CODE, rows), map(_LABEL, rows))))
+    records = [(kind, code, label) for kind, code, label in found if code is not None]
+    return _CodeRecords(records, books)
 
 
 @functools.lru_cache(maxsize=8192)
 def _names_match(name: str, expected: str | None) -> bool:
-    # the same codes and names print in up to five tables
+    # the same codes and names print in every workbook of an edition
     return expected is None or bool(
         set(textnorm.label_keys(name)) & set(textnorm.label_keys(expected))
     )
 
 
-def frames(wb: Workbook) -> tuple[pd.DataFrame, _AmountColumns, pd.DataFrame, list[_CodeAt]]:
-    """The amounts frame and the coded-rows frame, with the objects behind their rows.
+def frames(wb: Workbook) -> tuple[pd.DataFrame, _AmountColumns, pd.DataFrame, _CodeRecords]:
+    """The amounts frame and the code records frame, with what maps their rows back to cells.
 
-    The frames hold the columns the schemas check and nothing else: a frame row maps back to
-    its cell through the object list, by position."""
+    The frames hold the columns the schemas check and nothing else: an amount frame row is
+    indexed by its position in the amount columns (`_AmountColumns.at`), a code frame row by
+    its position in the code records."""
     import numpy as np
     import pandas as pd
 
-    found = _amounts(wb)
+    amounts = _amounts(wb)
     amount_frame = pd.DataFrame(
-        {
-            "sign": np.array(found.sign, dtype=np.int64),
-            "exempt": np.array(found.exempt, dtype=bool),
-            "decimals": np.array(found.decimals, dtype=np.int64),
-        }
+        {"negative": amounts.negative, "exempt": amounts.exempt, "decimals": amounts.decimals}
     )
-    amounts = found
     codes = _codes(wb)
-    # one pass over the coded rows for all the columns the code schema checks
+    # one pass over the distinct records for all the columns the code schema checks
     code_text: list[str] = []
-    economic: list[bool] = []
     unlisted: list[bool] = []
     complete: list[bool] = []
     named: list[bool] = []
     name_matches: list[bool] = []
-    for c in codes:
-        code = c.row.code or ""
-        expected = c.book.name(code)
-        code_text.append(code)
-        economic.append(c.book.kind == "economic")
+    for kind, code, label in codes.records:
+        book = codes.books[kind]
+        name = label[len(code) :].strip()
+        expected = book.name(code)
+        code_text.append(f"{kind}:{code}")
         # CD102/CD103 apply to well-formed codes only, as CD101 covers the others
         unlisted.append(expected is None and CodeBook.level(code) is not None)
-        complete.append(c.book.is_unknown(code))
-        named.append(bool(c.name))
-        name_matches.append(_names_match(c.name, expected))
+        complete.append(book.is_unknown(code))
+        named.append(bool(name))
+        name_matches.append(_names_match(name, expected))
     code_frame = pd.DataFrame(
         {
-            # a string dtype: pandera checks it from the dtype alone, where an object
-            # column of str is checked value by value (~0.3 ms for 800 codes)
+            # a string dtype: the regular expression runs in one pass, not value by value
             "code": pd.array(code_text, dtype="string"),
-            "economic": np.array(economic, dtype=bool),
             "unlisted": np.array(unlisted, dtype=bool),
             "complete": np.array(complete, dtype=bool),
             "named": np.array(named, dtype=bool),
@@ -325,13 +386,19 @@ def check_schemas(wb: Workbook) -> list[Finding]:
     amount_frame, amounts, code_frame, codes = frames(wb)
     out: list[Finding] = []
     failed = _failures(s.amounts, amount_frame)
-    out.extend(_negative(wb, amounts.at(i)) for i in failed.get("VA103", []))
-    out.extend(_precision(wb, [amounts.at(i) for i in failed.get("VA104", [])]))
+    out.extend(_negative_finding(wb, at) for at in amounts.failed(failed.get("VA103", [])))
+    out.extend(_precision(wb, amounts.failed(failed.get("VA104", []))))
     failed = _failures(s.codes, code_frame)
-    bad = set(failed.get("CD101", []))
-    out.extend(_malformed(codes[i]) for i in sorted(bad))
-    out.extend(_unknown(wb, codes[i]) for i in failed.get("CD102", []) if i not in bad)
-    out.extend(_mismatch(codes[i]) for i in failed.get("CD103", []) if i not in bad)
+    if not failed:
+        return out
+    records = {code: {codes.records[i] for i in rows} for code, rows in failed.items()}
+    bad = records.get("CD101", set())
+    unknown, mismatch = records.get("CD102", set()) - bad, records.get("CD103", set()) - bad
+    rows = codes.rows(wb, bad | unknown | mismatch)
+    key = attrgetter("book.kind", "row.code", "row.label")
+    out.extend(_malformed(c) for c in rows if key(c) in bad)
+    out.extend(_unknown(wb, c) for c in rows if key(c) in unknown)
+    out.extend(_mismatch(c) for c in rows if key(c) in mismatch)
     return out
 
 
@@ -339,7 +406,7 @@ def _unit(wb: Workbook, table: Table) -> str:
     return table.unit or wb.currency_unit or wb.edition.currency_unit
 
 
-def _negative(wb: Workbook, at: _AmountAt) -> Finding:
+def _negative_finding(wb: Workbook, at: _AmountAt) -> Finding:
     table, amount = at.table, at.amount
     label = cell_label(table, at.section, at.row, at.column)
     unit = _unit(wb, table)

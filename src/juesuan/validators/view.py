@@ -9,6 +9,7 @@ entry per rule and table, never into a difference.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from juesuan.spec import CodeBook
 from juesuan.tables import Amount, Row, Section, Table, Workbook
@@ -76,6 +77,40 @@ def ancestors(code: str) -> list[str]:
     return out
 
 
+_KEY, _CODE = attrgetter("key"), attrgetter("code")
+
+
+def _nearest_parents(codes: frozenset[str]) -> tuple[dict[str, str | None], frozenset[str]]:
+    """Each code's nearest ancestor among `codes` (None for a top row), and the codes whose
+    own parent (CodeBook.parent) is not among them. `ancestors(code)` walked inline, for every
+    code of a section at once: the families, the leaves, the top rows and the orphans all ask,
+    once per rule, for every coded row (one call per row with a cache miss, a KeyError caught,
+    cost ~0.15 ms per workbook more)."""
+    out: dict[str, str | None] = {}
+    lacking: set[str] = set()
+    for code in codes:
+        up = code[:-2]  # CodeBook.parent, inline
+        if len(code) > 3 and up in codes:
+            out[code] = up  # nearly every code: its own parent is printed
+            continue
+        lacking.add(code)  # a code of 3 digits or fewer too: its parent, "", is never printed
+        found = None
+        while len(up) > 3:
+            up = up[:-2]
+            if up in codes:
+                found = up
+                break
+        out[code] = found
+    return out, frozenset(lacking)
+
+
+def _is_top(row: Row, parents: dict[str, str | None]) -> bool:
+    """A 类 row, or a 款/项 whose every ancestor is not printed (it stands in for them)."""
+    if row.level == "类":
+        return True
+    return row.level is not None and row.code is not None and parents.get(row.code) is None
+
+
 @dataclass
 class SectionView:
     section: Section
@@ -83,43 +118,50 @@ class SectionView:
     codes: frozenset[str] = frozenset()
     # cell_of's answers by (id(row), column): a cell is compared by several rules
     cells: dict[tuple[int, str], Cell | None] = field(default_factory=dict)
-    # parent_of's answers by code: the families, the leaves and the top rows all ask
+    # parent_of's answers by code, worked out for every code at the first question
     parents: dict[str, str | None] = field(default_factory=dict)
+    # the codes whose own parent is not printed, worked out with `parents`
+    lacking: frozenset[str] = frozenset()
+    # select's answers by selector: the 类 rows of T3 and T4 are asked for by several rules,
+    # SM145 once per column (~0.1 ms per workbook)
+    selected: dict[str, tuple[Row, ...]] = field(default_factory=dict)
+    # the section's one amount column, for references that name none (implicit_column)
+    only_column: str | None = None
 
     @classmethod
     def of(cls, section: Section) -> SectionView:
-        by_key: dict[str, Row] = {}
-        for row in section.rows:
-            by_key.setdefault(row.key, row)
-        return cls(section, by_key, frozenset(r.code for r in section.rows if r.code))
+        rows = section.rows
+        # the first row of each key: later ones overwritten by earlier ones
+        by_key = dict(zip(map(_KEY, reversed(rows)), reversed(rows), strict=True))
+        return cls(section, by_key, frozenset(filter(None, map(_CODE, rows))))
 
     def parent_of(self, row: Row) -> str | None:
-        """The nearest printed ancestor's code, or None when the row is a top row."""
-        code = row.code or ""
-        try:
-            return self.parents[code]
-        except KeyError:
-            pass
-        # `ancestors(code)` walked inline: every coded row of a section asks, once per rule
-        found, up = None, code
-        while len(up) > 3:
-            up = CodeBook.parent(up)
-            if up in self.codes:
-                found = up
-                break
-        self.parents[code] = found
+        """The nearest printed ancestor's code of a row of this section, or None when the row
+        is a top row."""
+        return self.nearest_parents().get(row.code or "")
+
+    def nearest_parents(self) -> dict[str, str | None]:
+        """`parent_of` for every code of the section, by code."""
+        if not self.parents:
+            self.parents, self.lacking = _nearest_parents(self.codes)
+        return self.parents
+
+    def without_parent(self) -> frozenset[str]:
+        """The codes of the section whose own parent (CodeBook.parent) is not printed."""
+        self.nearest_parents()
+        return self.lacking
+
+    def select(self, selector: str) -> tuple[Row, ...]:
+        """The rows a row selector stands for (expr.py), in sheet order."""
+        found = self.selected.get(selector)
+        if found is None:
+            found = self.selected[selector] = tuple(self._select(selector))
         return found
 
-    def is_top(self, row: Row) -> bool:
-        """A 类 row, or a 款/项 whose every ancestor is not printed (it stands in for them)."""
-        if row.level == "类":
-            return True
-        return row.level is not None and row.code is not None and self.parent_of(row) is None
-
-    def select(self, selector: str) -> list[Row]:
+    def _select(self, selector: str) -> list[Row]:
         rows = self.section.rows
         if selector == "*":
-            return list(rows)
+            return rows
         if selector == "codes":
             return [r for r in rows if r.code and r.level]
         if selector == "leaves":
@@ -127,7 +169,8 @@ class SectionView:
             parents = {self.parent_of(r) for r in coded}
             return [r for r in coded if r.code not in parents]
         panel = selector[len(PANEL_SELECTOR) :] if selector.startswith(PANEL_SELECTOR) else None
-        return [r for r in rows if self.is_top(r) and (panel is None or r.panel == panel)]
+        nearest = self.nearest_parents()
+        return [r for r in rows if _is_top(r, nearest) and (panel is None or r.panel == panel)]
 
 
 class WorkbookView:
@@ -140,6 +183,8 @@ class WorkbookView:
 
     def table(self, key: str) -> Table:
         table = self.wb.tables.get(key)
+        if table is not None and table.usable:
+            return table
         try:
             title = self.wb.edition.table(key).title
         except KeyError:  # an edition without this table: name it by its key
@@ -192,10 +237,12 @@ def implicit_column(sv: SectionView, current: str | None, table: Table) -> str:
     """The column of a reference written without one."""
     if current is not None:
         return current
-    amount = sv.section.spec.amount_columns
-    if len(amount) != 1:  # pragma: no cover - catalogue tests rule this out
-        raise ValueError(f"{table.key}.{sv.section.key}: a column must be named")
-    return amount[0].key
+    if sv.only_column is None:
+        amount = sv.section.spec.amount_columns
+        if len(amount) != 1:  # pragma: no cover - catalogue tests rule this out
+            raise ValueError(f"{table.key}.{sv.section.key}: a column must be named")
+        sv.only_column = amount[0].key
+    return sv.only_column
 
 
 def missing_column(table: Table, section: Section, column: str) -> Unavailable:
