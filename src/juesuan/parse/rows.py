@@ -501,10 +501,13 @@ def read_fixed(ctx: RowContext, section: SectionSpec, rows: list[int]) -> Sectio
     classes = set(ctx.edition.function_classes)
     seen: dict[str, int] = {}
     past_classes = False
-    for r in rows:
+    amounts = _amount_rows(ctx, rows, cols)
+    for i, r in enumerate(rows):
         raw = ctx.grid.value(r, label_col.col)
         label = _text(raw)
-        values = _amounts(ctx, r, cols, label) if label else {}
+        values = (
+            amounts[i] if amounts is not None else _amounts(ctx, r, cols, label or f"第 {r + 1} 行")
+        )
         if not label:
             if any(a.value is not None for a in values.values()):
                 ctx.add(
@@ -588,15 +591,22 @@ def read_panels(ctx: RowContext, section: SectionSpec) -> Section:
     for c in cols:
         panels.setdefault(c.panel, {})[c.key] = c
     footer_keys = {p.key: p.footer_keys() for p in ctx.spec.panels}
+    # most rows are coded rows: one disjointness test tells them from the footers
+    any_footer = frozenset().union(*footer_keys.values())
     seen: dict[str, int] = {}
     for r in data_rows(ctx):
+        own = ctx.grid.row_values(r)
         for group in panels.values():
             code_c, name_c, amount_c = group.get("code"), group.get("name"), group.get("amount")
-            code_text = _code_text(ctx.grid.value(r, code_c.col)) if code_c else ""
-            name = _text(ctx.grid.value(r, name_c.col)) if name_c else ""
+            code_text = _code_text(own[code_c.col]) if code_c else ""
+            name = _text(own[name_c.col]) if name_c else ""
             label = name or (code_text if not _DIGITS.match(code_text) else "")
-            wanted = set(textnorm.label_keys(label))
-            footer = next((k for k, keys in footer_keys.items() if keys & wanted), None)
+            wanted = textnorm.label_keys(label)
+            footer = (
+                None
+                if any_footer.isdisjoint(wanted)
+                else next((k for k, keys in footer_keys.items() if not keys.isdisjoint(wanted)))
+            )
             if footer is not None:
                 amount = _footer_amount(ctx, r, amount_c, cols, label)
                 start = code_c or name_c or amount_c
@@ -624,14 +634,15 @@ def read_panels(ctx: RowContext, section: SectionSpec) -> Section:
             at = code_c.col if code_c else 0
             panel = next((p.key for p in ctx.spec.panels if code[:3] in p.classes), None)
             values = {}
+            label = f"{code} {name}".strip()
             if amount_c is not None:
-                values["amount"] = _read_amount(ctx, r, amount_c, f"{code} {name}".strip())
+                values["amount"] = _read_amount(ctx, r, amount_c, label)
             _add_row(
                 ctx,
                 sec,
                 Row(
                     code,
-                    f"{code} {name}".strip(),
+                    label,
                     r,
                     a1(r, at),
                     code=code,
