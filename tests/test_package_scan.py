@@ -428,3 +428,68 @@ def test_utf16_part_cannot_hide_a_doctype_or_a_far_cell(tmp_path: Path) -> None:
     dtd = utf16("<sheetData/>", head='<!DOCTYPE x [<!ENTITY a "b">]>')
     path = replace_members(base, tmp_path / "dtd.xlsx", {SHEET1: dtd})
     assert problem(path).code == "IN105"
+
+
+# ---------------------------------------------------------------- fast path = general path
+
+
+def _narrow_rows(n: int) -> str:
+    return "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c><c r="B{r}"><v>{r}.5</v></c>'
+        f'<c r="C{r}" s="1"/></row>'
+        for r in range(1, n + 1)
+    )
+
+
+LATE_CELLS = {
+    "narrow": ("", None),
+    "wide-late": ('<row r="60"><c r="AB60"><v>1</v></c></row>', None),
+    "long-late": ('<row r="1000"><c r="A1000"><v>1</v></c></row>', None),
+    "far-late": ('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', "IN109"),
+    "far-wide-late": ('<row r="400"><c r="XFD400"><v>1</v></c></row>', "IN109"),
+    "far-long-late": ('<row r="300000"><c r="A300000"><v>1</v></c></row>', "IN109"),
+    "far-empty-late": ('<row r="1048576"><c r="XFD1048576" s="1"/></row>', None),
+    "odd-far-late": ('<row r="900000"><c r="a900000"><v>1</v></c></row>', "IN109"),
+    "refless-late": ("<row><c><v>1</v></c></row>", None),
+    "prefixed-far-late": (
+        '<row r="900000"><x:c xmlns:x="' + MAIN_NS + '" r="B900000"><x:v>1</x:v></x:c></row>',
+        "IN109",
+    ),
+    "formulas": (
+        '<row r="60"><c r="B60"><f>SUM(B1:B2)</f></c><c r="C60"><f>1+1</f><v>2</v></c>'
+        '<c r="D60" t="str"><f>""</f><v></v></c><c r="E60"><f>A1</f><v></v></c></row>',
+        ("B60", "E60"),
+    ),
+    "inline-text-with-f": (
+        '<row r="60"><c r="A60" t="inlineStr"><is><t>fee &lt;f</t></is></c></row>',
+        None,
+    ),
+}
+
+
+def _outcome(path: Path, limits: Limits) -> object:
+    try:
+        return scan(path, limits)
+    except InputProblem as exc:
+        return (exc.code, exc.zh)
+
+
+@pytest.mark.parametrize("limits", [Limits(), Limits(max_rows=999), Limits(max_cells=1500)])
+@pytest.mark.parametrize("late", LATE_CELLS.values(), ids=LATE_CELLS.keys())
+def test_fast_path_agrees_with_the_cell_by_cell_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: tuple[str, str | None], limits: Limits
+) -> None:
+    """The canonical-layout searches decide a sheet from its first odd, wide or long cell on:
+    a cell of any kind after 50 ordinary rows gives what reading every cell gives."""
+    body, expected = late  # an input problem's code, or the formulas without a value
+    path = with_sheet_xml(tmp_path, f"<sheetData>{_narrow_rows(50)}{body}</sheetData>")
+    fast = _outcome(path, limits)
+    monkeypatch.setattr(
+        "juesuan.io.package_scan._OoxmlScan.cells_fast", lambda self, seg, st: False
+    )
+    assert fast == _outcome(path, limits)
+    if isinstance(expected, str):
+        assert isinstance(fast, tuple) and fast[0] == expected
+    elif limits == Limits():
+        assert isinstance(fast, PackageInfo)
+        assert fast.formulas_without_value == ({"收入支出决算总表": expected} if expected else {})
