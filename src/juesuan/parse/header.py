@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from juesuan import textnorm
-from juesuan.io.grid import Grid
+from juesuan.io.grid import CellValue, Grid
 from juesuan.parse.amounts import parse
 from juesuan.spec import ColumnSpec, SectionSpec, TableSpec
 
@@ -140,7 +140,45 @@ def _split_code_part(path: list[str], spec: TableSpec) -> str | None:
     return None
 
 
+# The same header prints in every workbook of a year (and in every file of a batch): its
+# mapping is kept, keyed by what `_map_columns` reads — the spec, the header rows' values and
+# the merged ranges over them with their values, all relative to the first row — so a mapping
+# is worked out once per header, not once per file (~0.3 ms a typical workbook).
+_Merges = frozenset[tuple[int, int, int, int, CellValue]]
+_COLUMNS: dict[
+    tuple[int, int, int, tuple[tuple[CellValue, ...], ...], _Merges], tuple[TableSpec, HeaderMap]
+] = {}
+
+
 def map_columns(grid: Grid, spec: TableSpec, rows: range) -> HeaderMap:
+    top = rows.start
+    merges = frozenset(
+        (r0 - top, c0, r1 - top, c1, grid.value(r0, c0))
+        for r0, c0, r1, c1 in grid.merges_in_rows(top, rows.stop)
+    )
+    key = (id(spec), rows.stop - top, rows.step, tuple(map(grid.row_values, rows)), merges)
+    hit = _COLUMNS.get(key)
+    if hit is not None and hit[0] is spec:
+        return _moved(hit[1], top)
+    if len(_COLUMNS) >= _MAX_MATCHES:
+        _COLUMNS.clear()
+    hm = _map_columns(grid, spec, rows)
+    _COLUMNS[key] = (spec, _moved(hm, -top))
+    return hm
+
+
+def _moved(hm: HeaderMap, rows: int) -> HeaderMap:
+    """A copy of `hm` moved down by `rows` (its columns are frozen, shared)."""
+    return HeaderMap(
+        hm.first_row + rows,
+        hm.last_row + rows,
+        list(hm.columns),
+        [(r + rows, c, text) for r, c, text in hm.unknown],
+        list(hm.duplicates),
+    )
+
+
+def _map_columns(grid: Grid, spec: TableSpec, rows: range) -> HeaderMap:
     hm = HeaderMap(first_row=rows.start, last_row=rows.stop - 1)
     candidates: dict[int, list[tuple[SectionSpec, ColumnSpec, int]]] = {}
     labels: dict[int, str] = {}
@@ -212,7 +250,13 @@ def _assign(
         hm.columns.append(mc)
 
 
+_NUMBER_TYPES = frozenset({int, float})
+
+
 def _is_number_row(grid: Grid, r: int) -> bool:
+    # an int or float cell parses to a value: a data row answers with one C-level set test
+    if not _NUMBER_TYPES.isdisjoint(map(type, grid.row_values(r))):
+        return True
     return any(
         parse(grid.value(r, c)).value is not None
         for c in range(grid.width)
