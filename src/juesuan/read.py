@@ -8,7 +8,7 @@ from pathlib import Path
 
 from juesuan.findings import Finding, Related
 from juesuan.io.calamine_reader import read_grids
-from juesuan.io.grid import Grid, parse_a1
+from juesuan.io.grid import Grid, distinct_values, parse_a1
 from juesuan.io.package_scan import Limits, scan
 from juesuan.io.problems import InputProblem
 from juesuan.parse.amounts import float_amounts
@@ -52,7 +52,7 @@ def _tables_from_grids(path: Path, grids: list[Grid]) -> Workbook:
         )
     latest = load_edition(available_editions()[-1])
     # every value of the workbook, once: titles are looked for and figures converted among these
-    values = frozenset().union(*(g.distinct_values() for g in grids))
+    values = distinct_values(grids)
     hits = find_titles(grids, latest.tables, values)
     if not hits:
         raise InputProblem(

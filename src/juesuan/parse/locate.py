@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from juesuan import textnorm
-from juesuan.io.grid import CellValue, Grid
+from juesuan.io.grid import CellValue, Grid, distinct_values
 from juesuan.spec import TableSpec
 
 _TRAILER = re.compile(r"(公开\d{1,2}表|附表\d{1,2}|表\d{1,2}|表[一二三四五六七八九十]+)$")
@@ -84,7 +84,7 @@ def find_titles(
     """`values`: every distinct value of the grids, when the caller has them already."""
     matcher = TitleMatcher(specs)
     if values is None:
-        values = frozenset().union(*(g.distinct_values() for g in grids))
+        values = distinct_values(grids)
     # Each distinct text is matched once, not once per cell that holds it; then only a row
     # holding a title text can hold a title: most rows are passed over by one C-level set
     # test. (`type(v) is str` is half the cost of isinstance on the few thousand numbers;
@@ -95,8 +95,6 @@ def find_titles(
     texts = frozenset(titles)
     hits: list[TitleHit] = []
     for grid in grids:
-        if texts.isdisjoint(grid.distinct_values()):
-            continue
         for r, row in enumerate(grid.rows):
             if texts.isdisjoint(row):
                 continue
