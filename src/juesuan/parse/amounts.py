@@ -8,6 +8,7 @@ decimal the user typed or saw, so no spurious precision warnings arise from floa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -141,6 +142,8 @@ def parse(raw: CellValue) -> Parsed:
     return _parse_text(str(raw))
 
 
+# Header, label and text-amount cells repeat within and across workbooks; a Parsed is frozen.
+@functools.lru_cache(maxsize=8192)
 def _parse_text(text: str) -> Parsed:
     s = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u3000", "")
     if s in _BLANKS:

@@ -254,13 +254,14 @@ _NUMBER_TYPES = frozenset({int, float})
 
 
 def _is_number_row(grid: Grid, r: int) -> bool:
+    values = grid.row_values(r)
     # an int or float cell parses to a value: a data row answers with one C-level set test
-    if not _NUMBER_TYPES.isdisjoint(map(type, grid.row_values(r))):
+    if not _NUMBER_TYPES.isdisjoint(map(type, values)):
         return True
     return any(
-        parse(grid.value(r, c)).value is not None
-        for c in range(grid.width)
-        if not isinstance(grid.value(r, c), str) or textnorm.key(grid.value(r, c)) not in IGNORABLE
+        parse(v).value is not None
+        for v in values
+        if not isinstance(v, str) or textnorm.key(v) not in IGNORABLE
     )
 
 
@@ -297,17 +298,22 @@ def find_header(grid: Grid, spec: TableSpec, start: int, stop: int) -> HeaderMap
         if _is_number_row(grid, r):
             break
         trial = map_columns(grid, spec, range(first, r + 1))
-        own = [
-            grid.value(r, c)
-            for c in range(grid.width)
-            if (grid.value(r, c) is not None and grid.merge_at(r, c) in (None, (r, c, r, c)))
-            or ((m := grid.merge_at(r, c)) is not None and m[0] == r and m[1] == c)
-        ]
+        merged = bool(grid.merges_in_rows(r, r + 1))
+        own = (
+            [
+                grid.value(r, c)
+                for c in range(grid.width)
+                if (grid.value(r, c) is not None and grid.merge_at(r, c) in (None, (r, c, r, c)))
+                or ((m := grid.merge_at(r, c)) is not None and m[0] == r and m[1] == c)
+            ]
+            if merged
+            else [v for v in grid.row_values(r) if v is not None]  # the same, without merges
+        )
         # A row of header words only (e.g. the 预算数/决算数 row of an item-major T7) extends
         # the header even before the mapping improves; a data row breaks some column's path.
         only_words = all(isinstance(v, str) and textnorm.key(v) in tokens for v in own)
         # A blank row belongs to the header only when merged header cells reach into it.
-        continued = any(grid.merge_at(r, c) is not None for c in range(grid.width))
+        continued = merged and any(grid.merge_at(r, c) is not None for c in range(grid.width))
         same = trial.score == best.score
         if trial.score > best.score or (same and (only_words if own else continued)):
             best = trial
