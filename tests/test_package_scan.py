@@ -493,3 +493,95 @@ def test_fast_path_agrees_with_the_cell_by_cell_path(
     elif limits == Limits():
         assert isinstance(fast, PackageInfo)
         assert fast.formulas_without_value == ({"收入支出决算总表": expected} if expected else {})
+
+
+# ------------------------------------------------- parts read from memory = read by zipfile
+
+
+def _members(base: Path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(base) as z:
+        return [(info.filename, z.read(info)) for info in z.infolist()]
+
+
+def _rezip(path: Path, members: list[tuple[str, bytes]], change: str) -> Path:
+    """The members as a zip with one thing wrong with the first sheet (written last, so that
+    a cut-off stream runs into the end of the file's data rather than the next member)."""
+    sheet = next(data for name, data in members if name == SHEET1)
+    rest = [(n, deflate(d), zlib.crc32(d), len(d)) for n, d in members if n != SHEET1]
+    packed, crc, size = deflate(sheet), zlib.crc32(sheet), len(sheet)
+    if change == "crc":
+        crc ^= 1
+    elif change == "size-smaller":
+        size -= 10
+    elif change == "size-larger":
+        size += 10
+    elif change == "stream-cut":
+        packed = packed[: len(packed) // 2]
+    elif change == "stream-garbage":
+        packed = bytes(range(256)) * 4
+    out = raw_zip(path, [*rest, (SHEET1, packed, crc, size)])
+    data = bytearray(out.read_bytes())
+    local = data.rfind(b"PK\x03\x04")  # the sheet's local header
+    if change == "local-name":
+        at = local + 30 + len(SHEET1) - 5
+        data[at : at + 1] = b"X"
+    elif change == "local-signature":
+        data[local + 3] = 0x05
+    elif change == "declared-longer":  # the central directory claims more packed bytes
+        central = data.rfind(b"PK\x01\x02")
+        (packed_size,) = struct.unpack_from("<I", data, central + 20)
+        struct.pack_into("<I", data, central + 20, packed_size + 4096)
+    out.write_bytes(bytes(data))
+    return out
+
+
+ZIP_CHANGES = {
+    "none": None,
+    "crc": "IN102",
+    "size-smaller": "IN102",
+    "size-larger": None,  # the stream ends first and its checksum holds: zipfile reads it too
+    "stream-cut": "IN102",
+    "stream-garbage": "IN102",
+    "local-name": "IN102",
+    "local-signature": "IN102",
+    "declared-longer": None,  # the stream ends before the claimed bytes do
+}
+
+
+@pytest.mark.parametrize("change", ZIP_CHANGES, ids=ZIP_CHANGES.keys())
+def test_parts_read_from_memory_as_zipfile_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    members = _members(openpyxl_book(tmp_path / "base.xlsx"))
+    path = _rezip(tmp_path / f"{change}.xlsx", members, change)
+    in_memory = _outcome(path, Limits())
+    monkeypatch.setattr("juesuan.io.package_scan._IN_MEMORY", -1)  # zipfile's file objects
+    assert in_memory == _outcome(path, Limits())
+    expected = ZIP_CHANGES[change]
+    if expected is None:
+        assert isinstance(in_memory, PackageInfo)
+    else:
+        assert isinstance(in_memory, tuple) and in_memory[0] == expected
+        assert SHEET1 in in_memory[1]
+
+
+def test_stored_parts_read_from_memory_as_zipfile_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = _members(openpyxl_book(tmp_path / "base.xlsx"))
+    good = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(good, "w", zipfile.ZIP_STORED) as z:
+        for name, data in members:
+            z.writestr(name, data)
+    bad = tmp_path / "stored-bad.xlsx"
+    raw = bytearray(good.read_bytes())
+    at = raw.find(b"<sheetData")
+    raw[at + 1 : at + 2] = b"S"  # one byte changed: the checksum fails
+    bad.write_bytes(bytes(raw))
+    cut = tmp_path / "stored-cut.xlsx"
+    cut.write_bytes(bytes(raw[: at + 20]))  # the directory is gone with the tail
+    outcomes = [_outcome(p, Limits()) for p in (good, bad, cut)]
+    monkeypatch.setattr("juesuan.io.package_scan._IN_MEMORY", -1)
+    assert outcomes == [_outcome(p, Limits()) for p in (good, bad, cut)]
+    assert isinstance(outcomes[0], PackageInfo)
+    assert isinstance(outcomes[1], tuple) and outcomes[1][0] == "IN102"

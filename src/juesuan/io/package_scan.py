@@ -309,6 +309,10 @@ def _check_central_directory(fh: BinaryIO, size: int, name: str) -> None:
 
 def _scan_zip(fh: BinaryIO, size: int, name: str, limits: Limits) -> PackageInfo:
     _check_central_directory(fh, size, name)
+    package = None
+    if size <= _IN_MEMORY:
+        fh.seek(0)
+        package = fh.read(size)
     try:
         zf = zipfile.ZipFile(fh)
     except Exception as exc:
@@ -317,7 +321,7 @@ def _scan_zip(fh: BinaryIO, size: int, name: str, limits: Limits) -> PackageInfo
         ) from exc
     with zf:
         members = _check_members(zf, name, limits)
-        return _OoxmlScan(zf, members, name, limits).run()
+        return _OoxmlScan(zf, members, name, limits, package).run()
 
 
 def _check_members(zf: zipfile.ZipFile, name: str, limits: Limits) -> dict[str, zipfile.ZipInfo]:
@@ -367,9 +371,70 @@ def _sniff_encoding(raw: bytes) -> str | None:
     return None
 
 
-def _utf8_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[bytes, bool]]:
+# A package this small is read into memory whole: its XML parts are all inflated anyway.
+_IN_MEMORY = 4 << 20
+_ZIP_REFUSED_FLAGS = 0x61  # encrypted, compressed patched data, strong encryption
+
+
+def _inflatable_whole(info: zipfile.ZipInfo) -> bool:
+    """A member `_inflate_whole` reads: smaller than one chunk (so that the chunked path
+    would read it in one piece too), stored or deflated, with nothing zipfile refuses."""
+    return (
+        info.file_size < _CHUNK
+        and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        and not info.flag_bits & _ZIP_REFUSED_FLAGS
+    )
+
+
+def _inflate_whole(package: bytes, info: zipfile.ZipInfo) -> bytes:
+    """One small member out of the package's bytes, with the checks zipfile makes when it
+    opens and reads one — the local header's signature and name, the declared size as the
+    bound of what is inflated, the data running out (EOFError), the CRC — without its file
+    objects, which cost more than inflating a typical workbook's parts (~0.17 ms of 0.75).
+    Raises what zipfile raises: BadZipFile, EOFError, zlib.error, UnicodeDecodeError."""
+    at = info.header_offset
+    head = package[at : at + 30]
+    if len(head) != 30:
+        raise zipfile.BadZipFile("Truncated file header")
+    if head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("Bad magic number for file header")
+    (flags,) = struct.unpack_from("<H", head, 6)
+    name_len, extra_len = struct.unpack_from("<HH", head, 26)
+    name = package[at + 30 : at + 30 + name_len].decode("utf-8" if flags & 0x800 else "cp437")
+    if name != info.orig_filename:
+        raise zipfile.BadZipFile(f"File name in directory {info.orig_filename!r} and header differ")
+    start = at + 30 + name_len + extra_len
+    packed = package[start : start + info.compress_size]
+    size = info.file_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        if len(packed) < min(size, info.compress_size):
+            raise EOFError
+        out = packed[:size]
+    else:
+        if info.compress_size and not packed:
+            raise EOFError
+        inflater = zlib.decompressobj(-15)
+        out = inflater.decompress(packed, size) if size else b""
+        if len(out) < size:
+            if not inflater.eof and len(packed) < info.compress_size:
+                raise EOFError  # zipfile would read on past the end of the file
+            out = (out + inflater.flush())[:size]
+    if zlib.crc32(out) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.orig_filename!r}")
+    return out
+
+
+def _utf8_chunks(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes | None = None
+) -> Iterator[tuple[bytes, bool]]:
     """Inflate a member in bounded chunks as UTF-8 bytes (UTF-16 parts are transcoded so that
-    the byte patterns below see them). Yields (chunk, is_last)."""
+    the byte patterns below see them). Yields (chunk, is_last). `package`: the whole file,
+    when it was read into memory."""
+    if package is not None and _inflatable_whole(info):
+        raw = _inflate_whole(package, info)
+        enc = _sniff_encoding(raw)
+        yield (raw.decode(enc, "replace").encode("utf-8") if enc else raw), True
+        return
     with zf.open(info) as fp:
         raw = fp.read(_CHUNK)
         enc = _sniff_encoding(raw)
@@ -385,12 +450,15 @@ def _utf8_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[b
 
 
 def _segments(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, cut: Callable[[bytes], int]
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    cut: Callable[[bytes], int],
+    package: bytes | None = None,
 ) -> Iterator[bytes]:
     """Whole-markup segments of a member: each chunk is cut where `cut` says (at a tag start),
     the remainder is carried into the next one."""
     carry = b""
-    for data, last in _utf8_chunks(zf, info):
+    for data, last in _utf8_chunks(zf, info, package):
         buf = carry + data if carry else data
         if last:
             if buf:
@@ -504,9 +572,15 @@ class _OoxmlScan:
     """One zip package: format, safety of every XML part, and the worksheets' extents."""
 
     def __init__(
-        self, zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str, limits: Limits
+        self,
+        zf: zipfile.ZipFile,
+        members: dict[str, zipfile.ZipInfo],
+        name: str,
+        limits: Limits,
+        package: bytes | None = None,
     ) -> None:
         self.zf = zf
+        self.package = package  # the whole file, when small enough to read at once
         self.members = members
         self.name = name
         self.limits = limits
@@ -577,8 +651,11 @@ class _OoxmlScan:
                 f"the part {info.filename} is abnormally large ({_size(info.file_size)})",
             )
         with self.reading(info.filename):
-            with self.zf.open(info) as fp:
-                raw = fp.read(cap + 1)
+            if self.package is not None and _inflatable_whole(info):
+                raw = _inflate_whole(self.package, info)
+            else:
+                with self.zf.open(info) as fp:
+                    raw = fp.read(cap + 1)
             enc = _sniff_encoding(raw)
             text = raw.decode(enc, "replace").encode("utf-8") if enc else raw
         _refuse_dtd(text, self.name, info.filename)
@@ -605,7 +682,7 @@ class _OoxmlScan:
             if key in self.checked or key in skip or not _looks_like_xml(key):
                 continue
             with self.reading(info.filename):
-                for seg in _segments(self.zf, info, _cut_at_tag):
+                for seg in _segments(self.zf, info, _cut_at_tag, self.package):
                     _refuse_dtd(seg, self.name, info.filename)
             self.checked.add(key)
 
@@ -656,7 +733,7 @@ class _OoxmlScan:
     def scan_worksheet(self, info: zipfile.ZipInfo, sheet_name: str) -> tuple[str, ...]:
         st = _Sheet(sheet_name, single=info.file_size <= _CHUNK)
         with self.reading(info.filename):
-            for seg in _segments(self.zf, info, _cut_at_cell):
+            for seg in _segments(self.zf, info, _cut_at_cell, self.package):
                 _refuse_dtd(seg, self.name, info.filename)
                 self.sheet_segment(seg, st)
         return tuple(st.formulas)
@@ -823,7 +900,7 @@ class _OoxmlScan:
         info = self.info("content.xml")
         scan = _OdsContent(self.name, self.limits)
         with self.reading(info.filename):
-            for seg in _segments(self.zf, info, _cut_at_tag):
+            for seg in _segments(self.zf, info, _cut_at_tag, self.package):
                 _refuse_dtd(seg, self.name, info.filename)
                 scan.feed(seg)
         self.checked.add("content.xml")
