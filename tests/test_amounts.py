@@ -96,7 +96,7 @@ def test_converted_together_is_converted_one_by_one() -> None:
         if type(v) is not float or not v:
             assert v not in together
             continue
-        if any(ch in "%.15g" % v for ch in "en"):  # an exponent, inf or nan
+        if any(ch in format(v, ".15g") for ch in "en"):  # an exponent, inf or nan
             assert v not in together  # the reader converts those when it meets them
         else:
             assert _same(together[v], float_amount(v)), (v, together[v], float_amount(v))
