@@ -529,8 +529,8 @@ _ROOT_RE = re.compile(rb"<(?:([A-Za-z_][\w.-]*:))?worksheet[\s/>]")
 
 # The canonical layout every mainstream writer uses (Excel, WPS, openpyxl, xlsxwriter): no
 # namespace prefix, each cell opens as <c r="A1"...>, formulas and values written compactly.
-# Verified per sheet with two searches (the usual sheet: one per question below); then a few
-# literal-prefix searches answer the questions.
+# Verified per sheet with two searches (prefixed cells; odd, wide or long cells), which for the
+# usual sheet also bound its extent; then a few literal-prefix searches answer the questions.
 _ODD_CELL_RE = re.compile(rb'<c(?! r="[A-Z]{1,3}[0-9]{1,7}")[\s/>]')
 _PREFIXED_CELL_RE = re.compile(rb":c[\s/>]")
 _REF_CANON_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
