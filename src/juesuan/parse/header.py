@@ -301,10 +301,10 @@ def find_header(grid: Grid, spec: TableSpec, start: int, stop: int) -> HeaderMap
         merged = bool(grid.merges_in_rows(r, r + 1))
         own = (
             [
-                grid.value(r, c)
-                for c in range(grid.width)
-                if (grid.value(r, c) is not None and grid.merge_at(r, c) in (None, (r, c, r, c)))
-                or ((m := grid.merge_at(r, c)) is not None and m[0] == r and m[1] == c)
+                v
+                for c, v in enumerate(grid.row_values(r))
+                if ((m := grid.merge_at(r, c)) is None and v is not None)
+                or (m is not None and m[0] == r and m[1] == c)
             ]
             if merged
             else [v for v in grid.row_values(r) if v is not None]  # the same, without merges
@@ -314,8 +314,8 @@ def find_header(grid: Grid, spec: TableSpec, start: int, stop: int) -> HeaderMap
         only_words = all(isinstance(v, str) and textnorm.key(v) in tokens for v in own)
         # A blank row belongs to the header only when merged header cells reach into it.
         continued = merged and any(grid.merge_at(r, c) is not None for c in range(grid.width))
-        same = trial.score == best.score
-        if trial.score > best.score or (same and (only_words if own else continued)):
+        gain = trial.score - best.score
+        if gain > 0 or (gain == 0 and (only_words if own else continued)):
             best = trial
         else:
             break
