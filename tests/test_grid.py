@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from juesuan.io.grid import Grid, a1, col_letter, parse_a1
+from juesuan.io.grid import Grid, a1, col_letter, distinct_values, parse_a1
 
 
 def test_values_rows_and_width_agree() -> None:
@@ -31,3 +31,11 @@ def test_column_letters() -> None:
         "XFD",
     ]
     assert parse_a1(a1(1048575, 16383)) == (1048575, 16383)
+
+
+def test_distinct_values_of_several_grids() -> None:
+    one = Grid("一", [["标题", "", 1.5], [2.0, None]])
+    two = Grid("二", [["标题", 3], [], [1.5, "末"]])
+    assert distinct_values([one, two]) == {"标题", None, 1.5, 2.0, 3, "末"}
+    assert distinct_values([one, two]) == one.distinct_values() | two.distinct_values()
+    assert distinct_values([]) == frozenset()

@@ -428,3 +428,160 @@ def test_utf16_part_cannot_hide_a_doctype_or_a_far_cell(tmp_path: Path) -> None:
     dtd = utf16("<sheetData/>", head='<!DOCTYPE x [<!ENTITY a "b">]>')
     path = replace_members(base, tmp_path / "dtd.xlsx", {SHEET1: dtd})
     assert problem(path).code == "IN105"
+
+
+# ---------------------------------------------------------------- fast path = general path
+
+
+def _narrow_rows(n: int) -> str:
+    return "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c><c r="B{r}"><v>{r}.5</v></c>'
+        f'<c r="C{r}" s="1"/></row>'
+        for r in range(1, n + 1)
+    )
+
+
+LATE_CELLS = {
+    "narrow": ("", None),
+    "wide-late": ('<row r="60"><c r="AB60"><v>1</v></c></row>', None),
+    "long-late": ('<row r="1000"><c r="A1000"><v>1</v></c></row>', None),
+    "far-late": ('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', "IN109"),
+    "far-wide-late": ('<row r="400"><c r="XFD400"><v>1</v></c></row>', "IN109"),
+    "far-long-late": ('<row r="300000"><c r="A300000"><v>1</v></c></row>', "IN109"),
+    "far-empty-late": ('<row r="1048576"><c r="XFD1048576" s="1"/></row>', None),
+    "odd-far-late": ('<row r="900000"><c r="a900000"><v>1</v></c></row>', "IN109"),
+    "refless-late": ("<row><c><v>1</v></c></row>", None),
+    "prefixed-far-late": (
+        '<row r="900000"><x:c xmlns:x="' + MAIN_NS + '" r="B900000"><x:v>1</x:v></x:c></row>',
+        "IN109",
+    ),
+    "formulas": (
+        '<row r="60"><c r="B60"><f>SUM(B1:B2)</f></c><c r="C60"><f>1+1</f><v>2</v></c>'
+        '<c r="D60" t="str"><f>""</f><v></v></c><c r="E60"><f>A1</f><v></v></c></row>',
+        ("B60", "E60"),
+    ),
+    "inline-text-with-f": (
+        '<row r="60"><c r="A60" t="inlineStr"><is><t>fee &lt;f</t></is></c></row>',
+        None,
+    ),
+}
+
+
+def _outcome(path: Path, limits: Limits) -> object:
+    try:
+        return scan(path, limits)
+    except InputProblem as exc:
+        return (exc.code, exc.zh)
+
+
+@pytest.mark.parametrize("limits", [Limits(), Limits(max_rows=999), Limits(max_cells=1500)])
+@pytest.mark.parametrize("late", LATE_CELLS.values(), ids=LATE_CELLS.keys())
+def test_fast_path_agrees_with_the_cell_by_cell_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: tuple[str, str | None], limits: Limits
+) -> None:
+    """The canonical-layout searches decide a sheet from its first odd, wide or long cell on:
+    a cell of any kind after 50 ordinary rows gives what reading every cell gives."""
+    body, expected = late  # an input problem's code, or the formulas without a value
+    path = with_sheet_xml(tmp_path, f"<sheetData>{_narrow_rows(50)}{body}</sheetData>")
+    fast = _outcome(path, limits)
+    monkeypatch.setattr(
+        "juesuan.io.package_scan._OoxmlScan.cells_fast", lambda self, seg, st: False
+    )
+    assert fast == _outcome(path, limits)
+    if isinstance(expected, str):
+        assert isinstance(fast, tuple) and fast[0] == expected
+    elif limits == Limits():
+        assert isinstance(fast, PackageInfo)
+        assert fast.formulas_without_value == ({"收入支出决算总表": expected} if expected else {})
+
+
+# ------------------------------------------------- parts read from memory = read by zipfile
+
+
+def _members(base: Path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(base) as z:
+        return [(info.filename, z.read(info)) for info in z.infolist()]
+
+
+def _rezip(path: Path, members: list[tuple[str, bytes]], change: str) -> Path:
+    """The members as a zip with one thing wrong with the first sheet (written last, so that
+    a cut-off stream runs into the end of the file's data rather than the next member)."""
+    sheet = next(data for name, data in members if name == SHEET1)
+    rest = [(n, deflate(d), zlib.crc32(d), len(d)) for n, d in members if n != SHEET1]
+    packed, crc, size = deflate(sheet), zlib.crc32(sheet), len(sheet)
+    if change == "crc":
+        crc ^= 1
+    elif change == "size-smaller":
+        size -= 10
+    elif change == "size-larger":
+        size += 10
+    elif change == "stream-cut":
+        packed = packed[: len(packed) // 2]
+    elif change == "stream-garbage":
+        packed = bytes(range(256)) * 4
+    out = raw_zip(path, [*rest, (SHEET1, packed, crc, size)])
+    data = bytearray(out.read_bytes())
+    local = data.rfind(b"PK\x03\x04")  # the sheet's local header
+    if change == "local-name":
+        at = local + 30 + len(SHEET1) - 5
+        data[at : at + 1] = b"X"
+    elif change == "local-signature":
+        data[local + 3] = 0x05
+    elif change == "declared-longer":  # the central directory claims more packed bytes
+        central = data.rfind(b"PK\x01\x02")
+        (packed_size,) = struct.unpack_from("<I", data, central + 20)
+        struct.pack_into("<I", data, central + 20, packed_size + 4096)
+    out.write_bytes(bytes(data))
+    return out
+
+
+ZIP_CHANGES = {
+    "none": None,
+    "crc": "IN102",
+    "size-smaller": "IN102",
+    "size-larger": None,  # the stream ends first and its checksum holds: zipfile reads it too
+    "stream-cut": "IN102",
+    "stream-garbage": "IN102",
+    "local-name": "IN102",
+    "local-signature": "IN102",
+    "declared-longer": None,  # the stream ends before the claimed bytes do
+}
+
+
+@pytest.mark.parametrize("change", ZIP_CHANGES, ids=ZIP_CHANGES.keys())
+def test_parts_read_from_memory_as_zipfile_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    members = _members(openpyxl_book(tmp_path / "base.xlsx"))
+    path = _rezip(tmp_path / f"{change}.xlsx", members, change)
+    in_memory = _outcome(path, Limits())
+    monkeypatch.setattr("juesuan.io.package_scan._IN_MEMORY", -1)  # zipfile's file objects
+    assert in_memory == _outcome(path, Limits())
+    expected = ZIP_CHANGES[change]
+    if expected is None:
+        assert isinstance(in_memory, PackageInfo)
+    else:
+        assert isinstance(in_memory, tuple) and in_memory[0] == expected
+        assert SHEET1 in in_memory[1]
+
+
+def test_stored_parts_read_from_memory_as_zipfile_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = _members(openpyxl_book(tmp_path / "base.xlsx"))
+    good = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(good, "w", zipfile.ZIP_STORED) as z:
+        for name, data in members:
+            z.writestr(name, data)
+    bad = tmp_path / "stored-bad.xlsx"
+    raw = bytearray(good.read_bytes())
+    at = raw.find(b"<sheetData")
+    raw[at + 1 : at + 2] = b"S"  # one byte changed: the checksum fails
+    bad.write_bytes(bytes(raw))
+    cut = tmp_path / "stored-cut.xlsx"
+    cut.write_bytes(bytes(raw[: at + 20]))  # the directory is gone with the tail
+    outcomes = [_outcome(p, Limits()) for p in (good, bad, cut)]
+    monkeypatch.setattr("juesuan.io.package_scan._IN_MEMORY", -1)
+    assert outcomes == [_outcome(p, Limits()) for p in (good, bad, cut)]
+    assert isinstance(outcomes[0], PackageInfo)
+    assert isinstance(outcomes[1], tuple) and outcomes[1][0] == "IN102"

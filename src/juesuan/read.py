@@ -8,7 +8,7 @@ from pathlib import Path
 
 from juesuan.findings import Finding, Related
 from juesuan.io.calamine_reader import read_grids
-from juesuan.io.grid import Grid, parse_a1
+from juesuan.io.grid import Grid, distinct_values, parse_a1
 from juesuan.io.package_scan import Limits, scan
 from juesuan.io.problems import InputProblem
 from juesuan.parse.amounts import float_amounts
@@ -51,7 +51,9 @@ def _tables_from_grids(path: Path, grids: list[Grid]) -> Workbook:
             f"{path.name}: the workbook is empty",
         )
     latest = load_edition(available_editions()[-1])
-    hits = find_titles(grids, latest.tables)
+    # every value of the workbook, once: titles are looked for and figures converted among these
+    values = distinct_values(grids)
+    hits = find_titles(grids, latest.tables, values)
     if not hits:
         raise InputProblem(
             "IN107",
@@ -69,7 +71,7 @@ def _tables_from_grids(path: Path, grids: list[Grid]) -> Workbook:
 
     parsed: dict[str, list[ParsedTable]] = {}
     # one workbook's figures, converted once and together
-    numbers = float_amounts(set().union(*(g.distinct_values() for g in grids)))
+    numbers = float_amounts(values)
     for hit in hits:
         parsed.setdefault(hit.spec.key, []).append(
             parse_table(hit, stops[id(hit)], edition, numbers, metas[id(hit)])

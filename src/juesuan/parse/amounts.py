@@ -8,12 +8,14 @@ decimal the user typed or saw, so no spurious precision warnings arise from floa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from itertools import repeat
+from decimal import Context, Decimal, InvalidOperation
+from itertools import compress, repeat
 from operator import itemgetter
 
 from juesuan.io.grid import CellValue
@@ -62,10 +64,56 @@ _ZERO = (Decimal(0), 0)
 
 def float_amounts(values: Iterable[CellValue]) -> dict[float, tuple[Decimal, int]]:
     """`float_amount` of every distinct non-zero double among `values`, converted together: a
-    workbook holds a few thousand, and converting them in C-level `map`s saves a Python call
-    per value. Doubles whose 15 digits need an exponent (or are not finite) are left out, as
-    is zero: the reader converts those one by one, when it meets them."""
-    distinct = [v for v in set(values) if type(v) is float and v]
+    workbook holds a few thousand. Doubles whose 15 digits need an exponent (or are not finite)
+    are left out, as is zero: the reader converts those one by one, when it meets them."""
+    unique = values if isinstance(values, AbstractSet) else set(values)
+    amounts, rest = _whole_cents([v for v in unique if type(v) is float and v])
+    amounts.update(_formatted(rest))
+    return amounts
+
+
+# exact products: at most 15 digits, exact at 28 whatever the caller's decimal context says
+_EXACT = Context(prec=28)
+_TENTH, _CENT = Decimal("0.1"), Decimal("0.01")
+
+
+def _whole_cents(numbers: list[float]) -> tuple[dict[float, tuple[Decimal, int]], list[float]]:
+    """The doubles that are a whole number of cents (most amounts), converted by integer
+    arithmetic on arrays instead of formatting each one (0.55 against 1.16 ms for a typical
+    workbook's 2,600 figures); the others are returned for `_formatted`.
+
+    Why it is the same Decimal: with c = rint(v × 100), c / 100 == v (IEEE division is
+    correctly rounded) says the decimal D = c/100 rounds to v. D has at most 15 significant
+    digits (|c| < 10¹⁵), and every such decimal survives the trip through a double and back
+    to 15 digits (DBL_DIG = 15): "%.15g" of v writes D, trailing zeros dropped. So D is
+    Decimal(c) × 0.01 with 2 decimals, or Decimal(c / 10) × 0.1 with 1, or Decimal(c / 100)
+    with none, as c ends in no, one or two zeros. Infinities and NaN fail the bound or the
+    equality."""
+    import numpy as np
+
+    v = np.array(numbers, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values overflow: not cents
+        c = np.rint(v * 100.0)
+        cents = (c / 100.0 == v) & (np.abs(c) < 1e15)
+    whole = np.where(cents, c, 0.0).astype(np.int64)
+    tens, hundreds = whole % 10 == 0, whole % 100 == 0
+    amounts: dict[float, tuple[Decimal, int]] = {}
+    for decimals, group in (
+        (2, cents & ~tens),
+        (1, cents & tens & ~hundreds),
+        (0, cents & hundreds),
+    ):
+        digits = (whole[group] // 10 ** (2 - decimals)).tolist()
+        scale = _CENT if decimals == 2 else _TENTH
+        figures = map(_EXACT.multiply, digits, repeat(scale)) if decimals else map(Decimal, digits)
+        keys = compress(numbers, group.tolist())
+        amounts.update(zip(keys, zip(figures, repeat(decimals)), strict=False))
+    return amounts, list(compress(numbers, (~cents).tolist()))
+
+
+def _formatted(distinct: list[float]) -> dict[float, tuple[Decimal, int]]:
+    """`float_amount` of the distinct non-zero doubles in C-level `map`s (no Python call per
+    value); those whose 15 digits need an exponent, or not finite, are left out."""
     texts = list(map("%.15g".__mod__, distinct))
     if _exotic("".join(texts)):  # some text has an exponent, inf or nan: leave those out
         kept = [(v, t) for v, t in zip(distinct, texts, strict=True) if not _exotic(t)]
@@ -94,6 +142,8 @@ def parse(raw: CellValue) -> Parsed:
     return _parse_text(str(raw))
 
 
+# Header, label and text-amount cells repeat within and across workbooks; a Parsed is frozen.
+@functools.lru_cache(maxsize=8192)
 def _parse_text(text: str) -> Parsed:
     s = unicodedata.normalize("NFKC", text).strip().replace(" ", "").replace("\u3000", "")
     if s in _BLANKS:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from juesuan import textnorm
-from juesuan.io.grid import Grid
+from juesuan.io.grid import CellValue, Grid
 from juesuan.parse.amounts import parse
 from juesuan.spec import ColumnSpec, SectionSpec, TableSpec
 
@@ -140,7 +140,45 @@ def _split_code_part(path: list[str], spec: TableSpec) -> str | None:
     return None
 
 
+# The same header prints in every workbook of a year (and in every file of a batch): its
+# mapping is kept, keyed by what `_map_columns` reads — the spec, the header rows' values and
+# the merged ranges over them with their values, all relative to the first row — so a mapping
+# is worked out once per header, not once per file (~0.3 ms a typical workbook).
+_Merges = frozenset[tuple[int, int, int, int, CellValue]]
+_COLUMNS: dict[
+    tuple[int, int, int, tuple[tuple[CellValue, ...], ...], _Merges], tuple[TableSpec, HeaderMap]
+] = {}
+
+
 def map_columns(grid: Grid, spec: TableSpec, rows: range) -> HeaderMap:
+    top = rows.start
+    merges = frozenset(
+        (r0 - top, c0, r1 - top, c1, grid.value(r0, c0))
+        for r0, c0, r1, c1 in grid.merges_in_rows(top, rows.stop)
+    )
+    key = (id(spec), rows.stop - top, rows.step, tuple(map(grid.row_values, rows)), merges)
+    hit = _COLUMNS.get(key)
+    if hit is not None and hit[0] is spec:
+        return _moved(hit[1], top)
+    if len(_COLUMNS) >= _MAX_MATCHES:
+        _COLUMNS.clear()
+    hm = _map_columns(grid, spec, rows)
+    _COLUMNS[key] = (spec, _moved(hm, -top))
+    return hm
+
+
+def _moved(hm: HeaderMap, rows: int) -> HeaderMap:
+    """A copy of `hm` moved down by `rows` (its columns are frozen, shared)."""
+    return HeaderMap(
+        hm.first_row + rows,
+        hm.last_row + rows,
+        list(hm.columns),
+        [(r + rows, c, text) for r, c, text in hm.unknown],
+        list(hm.duplicates),
+    )
+
+
+def _map_columns(grid: Grid, spec: TableSpec, rows: range) -> HeaderMap:
     hm = HeaderMap(first_row=rows.start, last_row=rows.stop - 1)
     candidates: dict[int, list[tuple[SectionSpec, ColumnSpec, int]]] = {}
     labels: dict[int, str] = {}
@@ -212,11 +250,18 @@ def _assign(
         hm.columns.append(mc)
 
 
+_NUMBER_TYPES = frozenset({int, float})
+
+
 def _is_number_row(grid: Grid, r: int) -> bool:
+    values = grid.row_values(r)
+    # an int or float cell parses to a value: a data row answers with one C-level set test
+    if not _NUMBER_TYPES.isdisjoint(map(type, values)):
+        return True
     return any(
-        parse(grid.value(r, c)).value is not None
-        for c in range(grid.width)
-        if not isinstance(grid.value(r, c), str) or textnorm.key(grid.value(r, c)) not in IGNORABLE
+        parse(v).value is not None
+        for v in values
+        if not isinstance(v, str) or textnorm.key(v) not in IGNORABLE
     )
 
 
@@ -253,19 +298,24 @@ def find_header(grid: Grid, spec: TableSpec, start: int, stop: int) -> HeaderMap
         if _is_number_row(grid, r):
             break
         trial = map_columns(grid, spec, range(first, r + 1))
-        own = [
-            grid.value(r, c)
-            for c in range(grid.width)
-            if (grid.value(r, c) is not None and grid.merge_at(r, c) in (None, (r, c, r, c)))
-            or ((m := grid.merge_at(r, c)) is not None and m[0] == r and m[1] == c)
-        ]
+        merged = bool(grid.merges_in_rows(r, r + 1))
+        own = (
+            [
+                v
+                for c, v in enumerate(grid.row_values(r))
+                if ((m := grid.merge_at(r, c)) is None and v is not None)
+                or (m is not None and m[0] == r and m[1] == c)
+            ]
+            if merged
+            else [v for v in grid.row_values(r) if v is not None]  # the same, without merges
+        )
         # A row of header words only (e.g. the 预算数/决算数 row of an item-major T7) extends
         # the header even before the mapping improves; a data row breaks some column's path.
         only_words = all(isinstance(v, str) and textnorm.key(v) in tokens for v in own)
         # A blank row belongs to the header only when merged header cells reach into it.
-        continued = any(grid.merge_at(r, c) is not None for c in range(grid.width))
-        same = trial.score == best.score
-        if trial.score > best.score or (same and (only_words if own else continued)):
+        continued = merged and any(grid.merge_at(r, c) is not None for c in range(grid.width))
+        gain = trial.score - best.score
+        if gain > 0 or (gain == 0 and (only_words if own else continued)):
             best = trial
         else:
             break

@@ -8,10 +8,11 @@ them differently and name sheets freely. A title may carry a unit name or year i
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from juesuan import textnorm
-from juesuan.io.grid import Grid
+from juesuan.io.grid import CellValue, Grid, distinct_values
 from juesuan.spec import TableSpec
 
 _TRAILER = re.compile(r"(公开\d{1,2}表|附表\d{1,2}|表\d{1,2}|表[一二三四五六七八九十]+)$")
@@ -77,18 +78,28 @@ def _plausible_prefix(prefix: str) -> bool:
     return not stripped.endswith(("财政拨款", "预算", "经费", "收入", "支出", "基本"))
 
 
-def find_titles(grids: list[Grid], specs: tuple[TableSpec, ...]) -> list[TitleHit]:
+def find_titles(
+    grids: list[Grid], specs: tuple[TableSpec, ...], values: AbstractSet[CellValue] | None = None
+) -> list[TitleHit]:
+    """`values`: every distinct value of the grids, when the caller has them already."""
     matcher = TitleMatcher(specs)
+    if values is None:
+        values = distinct_values(grids)
+    # Each distinct text is matched once, not once per cell that holds it; then only a row
+    # holding a title text can hold a title: most rows are passed over by one C-level set
+    # test. (`type(v) is str` is half the cost of isinstance on the few thousand numbers;
+    # cells hold plain str.)
+    titles: dict[CellValue, TableSpec] = {
+        v: spec for v in values if type(v) is str and "表" in v and (spec := matcher.match(v))
+    }
+    texts = frozenset(titles)
     hits: list[TitleHit] = []
     for grid in grids:
-        # only a row holding a text with 表 can hold a title: most rows are passed over by
-        # one C-level set test instead of a look at every cell
-        texts = {v for v in grid.distinct_values() if isinstance(v, str) and "表" in v}
         for r, row in enumerate(grid.rows):
             if texts.isdisjoint(row):
                 continue
             for c, raw in enumerate(row):
-                if isinstance(raw, str) and "表" in raw and (spec := matcher.match(raw)):
+                if (spec := titles.get(raw)) is not None:
                     hits.append(TitleHit(spec, grid, r, c, textnorm.display(raw)))
                     break  # one title per row: the rest of the row is its decoration
     return hits
