@@ -107,6 +107,10 @@ class Grid:
             return self._cells[row]
         return (None,) * self._width
 
+    def rows_between(self, start: int, stop: int) -> list[tuple[CellValue, ...]]:
+        """The value tuples of rows start … stop - 1 that exist (as `row_values` reads them)."""
+        return self._cells[max(start, 0) : stop]
+
     def distinct_values(self) -> frozenset[CellValue]:
         """Every value the grid holds, once (blank strings as None): the reader looks for
         titles and converts numbers among these rather than cell by cell."""
