@@ -12,10 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from juesuan.findings import Report
-from juesuan.io.package_scan import Limits
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the parent imports this module to start the workers: nothing heavy here
+    from juesuan.findings import Report
+    from juesuan.io.package_scan import Limits
     from juesuan.validators.extra import ExtraRules
 
 # Test-only fault injection, so the tests can prove that a crashing or hanging worker costs
@@ -48,6 +47,7 @@ class Checked:
 def warm_up() -> None:
     """Pay the imports and first-call costs (catalogues, schemas) before the first deadline."""
     from juesuan.io import annotate  # noqa: F401  (imported for its cost)
+    from juesuan.io.package_scan import Limits
 
     template = resources.files("juesuan") / "workbook_templates" / "template_2023.xlsx"
     with resources.as_file(template) as path:
