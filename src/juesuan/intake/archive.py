@@ -28,7 +28,6 @@ from juesuan.intake.entries import (
     Ignored,
     Submission,
     classify,
-    sha256_of,
 )
 from juesuan.io.package_scan import Limits
 from juesuan.io.problems import InputProblem
@@ -137,10 +136,7 @@ def _take(
     dst = into / safe_base_name(name, Path(base).suffix)
     if problem is None:
         problem = _copy(zf, info, base, dst)
-    if problem is not None:
-        found.submissions.append(Submission(key, dst, base, problem=problem))
-        return
-    found.submissions.append(Submission(key, dst, base, sha256_of(dst, limits.max_file_bytes)))
+    found.submissions.append(Submission(key, dst, base, problem=problem))
 
 
 def _check(info: zipfile.ZipInfo, base: str, limits: Limits) -> InputProblem | None:
