@@ -199,11 +199,7 @@ class Pool:
         failed_starts = 0
         while pending or any(w.task is not None for w in self._workers):
             for w in list(self._workers):
-                if w.ready and w.task is None:
-                    if pending:
-                        w.send(*pending.popleft(), self._timeout)
-                    else:
-                        self._retire(w, kill=False)
+                self._feed(w, pending)
             workers = list(self._workers)  # the loop below replaces the dead in self._workers
             limits = [w.deadline for w in workers if w.task is not None]
             limits += [w.started + self._startup_timeout for w in workers if not w.ready]
@@ -212,6 +208,8 @@ class Pool:
             ready = set(mpc.wait(waitables, wait))
             for w in workers:
                 outcome, dead = _collect(w, ready)
+                if not dead:  # its next file before the caller sees this one: it never waits
+                    self._feed(w, pending)
                 if outcome is not None:
                     yield outcome
                 now = time.monotonic()
@@ -230,6 +228,14 @@ class Pool:
                 self._retire(w, kill=True)
                 if pending:  # at the end, a replacement would import for nothing
                     self._workers.append(self._start())
+
+    def _feed(self, w: _Worker, pending: deque[tuple[int, Any]]) -> None:
+        """The next task for an idle worker, or, with none left, its leave."""
+        if w.ready and w.task is None and w in self._workers:
+            if pending:
+                w.send(*pending.popleft(), self._timeout)
+            else:
+                self._retire(w, kill=False)
 
 
 def _collect(w: _Worker, ready: set[Any]) -> tuple[Done | Lost | None, bool]:
