@@ -164,6 +164,28 @@ def test_all_passing_batch_exits_0_and_originals_stay(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(tmp_path / "out" / "汇总.xlsx").sheetnames[0] == "Submissions"
 
 
+def test_the_largest_files_are_handed_out_first_and_the_outputs_stay_in_key_order(
+    tmp_path: Path,
+) -> None:
+    """A large workbook taken last would keep one worker busy after the others are done."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    sizes = {}
+    for name, sample in (
+        ("a.xlsx", "sample_2023.xlsx"),
+        ("m.xlsx", "defect_06_missing_table.xlsx"),
+        ("z.xlsx", "defect_09_formulas_without_values.xlsx"),
+    ):
+        shutil.copy(SAMPLES / sample, inbox / name)
+        sizes[name] = (inbox / name).stat().st_size
+    result = intake(inbox, "--out", tmp_path / "out", "--jobs", "1")
+    done = [line.split()[2] for line in result.stderr.splitlines() if line.startswith("[")]
+    assert [Path(f).name for f in done] == sorted(sizes, key=lambda n: -sizes[n])
+    assert [r["file"] for r in by_file(tmp_path / "out").values()] == sorted(
+        f"{inbox.as_posix()}/{n}" for n in sizes
+    )
+
+
 def test_non_empty_output_folder_needs_force(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
