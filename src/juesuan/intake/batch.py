@@ -4,7 +4,8 @@ write the outputs.
 Everything written is ordered by the submissions' keys and named from their content (unit
 name, original file name), never by completion order, so `--jobs` and the order in which files
 were found do not change a byte apart from timestamps. Annotated copies are written by the
-workers under a scratch name and given their final names here, in key order.
+workers under a scratch name, with the name a clerk looks for (unit, original file name); here,
+in key order, they are moved to it, numbered when two would share it.
 """
 
 from __future__ import annotations

@@ -13,6 +13,12 @@ task deadline as the timeout:
 
 So a file that crashes or hangs its worker costs only that file. Each worker may cap its own
 address space (`RLIMIT_AS`), so one hostile file cannot take the machine's memory.
+
+What is serial in a run is kept short: the workers start when the `Pool` is made, before the
+caller has found the files, so their imports (~0.4 s) overlap with discovery; a worker gets its
+next task before the caller sees its last result; and a worker with nothing left to do is told
+to end at once and leaves without tearing its interpreter down, while the others finish (a dead
+worker is only replaced while tasks remain).
 """
 
 from __future__ import annotations
