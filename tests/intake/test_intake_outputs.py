@@ -186,6 +186,27 @@ def test_the_largest_files_are_handed_out_first_and_the_outputs_stay_in_key_orde
     )
 
 
+def test_a_zip_of_district_zips_is_checked_unit_by_unit(tmp_path: Path) -> None:
+    """One level of nesting: each unit's workbook gets its row, its result and its copy."""
+    district = tmp_path / "区县.zip"
+    with zipfile.ZipFile(district, "w") as z:
+        z.write(SAMPLES / "sample_2023.xlsx", "甲单位.xlsx")
+        z.write(SAMPLES / "defect_01_wrong_total.xlsx", "乙单位.xlsx")
+    with zipfile.ZipFile(tmp_path / "全市.zip", "w") as z:
+        z.write(district, "区县.zip")
+    out = tmp_path / "out"
+    result = intake(tmp_path / "全市.zip", "--out", out, "--jobs", "2")
+    assert result.returncode == 1, result.stderr
+    key = f"{tmp_path.as_posix()}/全市.zip/区县.zip"
+    reports = by_file(out)
+    assert list(reports) == [f"{key}/乙单位.xlsx", f"{key}/甲单位.xlsx"]
+    assert reports[f"{key}/甲单位.xlsx"]["summary"]["status"] == "pass"
+    assert reports[f"{key}/乙单位.xlsx"]["summary"]["status"] == "fail"
+    for report in reports.values():
+        assert (out / report["intake"]["annotated_copy"]).is_file()
+    assert submissions(out)[f"{key}/甲单位.xlsx"][4] == "通过"
+
+
 def test_non_empty_output_folder_needs_force(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
