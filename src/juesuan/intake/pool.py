@@ -168,8 +168,19 @@ class Pool:
         self._args = (handle, warm_up, memory_mb)
         self._timeout = timeout
         self._startup_timeout = startup_timeout
-        self._workers = [self._start() for _ in range(max(1, jobs))]
+        self._workers: list[_Worker] = []
         self._retired: list[_Worker] = []
+        # Ctrl-C while a worker is being spawned left it without its start-up data (a
+        # traceback on the terminal) and the pool half made; held back until all have started,
+        # it reaches this process as usual, and the children inherit it blocked until their
+        # loop ignores it (as multiprocessing's own resource tracker is started)
+        blocked = _block_sigint()
+        try:
+            self._workers = [self._start() for _ in range(max(1, jobs))]
+            _restore_sigmask(blocked)
+        except BaseException:
+            self.close()
+            raise
 
     def _start(self) -> _Worker:
         return _Worker(self._ctx, self._args)
@@ -242,6 +253,17 @@ class Pool:
                 w.send(*pending.popleft(), self._timeout)
             else:
                 self._retire(w, kill=False)
+
+
+def _block_sigint() -> set[int | signal.Signals] | None:
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _restore_sigmask(mask: set[int | signal.Signals] | None) -> None:
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _collect(w: _Worker, ready: set[Any]) -> tuple[Done | Lost | None, bool]:
