@@ -15,7 +15,7 @@ import pytest
 from conftest import SAMPLES
 from hostile import encrypted_ooxml, zip_bomb
 
-from .helpers import by_file, hashes, intake, submissions
+from .helpers import by_file, hashes, intake, sha, submissions
 
 SHEET1 = "xl/worksheets/sheet1.xml"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -130,6 +130,19 @@ def test_good_files_are_checked_whatever_crashed_around_them(batch: tuple) -> No
     }  # SM121 folded into it
     assert (out / clean["intake"]["annotated_copy"]).is_file()
     assert len(reports) == len(EXPECTED) + 2
+
+
+def test_files_that_cost_their_worker_are_still_flagged_as_duplicates(batch: tuple) -> None:  # type: ignore[type-arg]
+    inbox, out, _, _ = batch
+    reports = by_file(out)
+    prefix = inbox.as_posix().rstrip("/") + "/"
+    lost = [prefix + f"bad/{name}.xlsx" for name in ("内存", "卡死", "崩溃")]  # sample copies
+    clean = reports[prefix + "good/干净.xlsx"]["intake"]
+    assert clean["sha256"] == sha(SAMPLES / "sample_2023.xlsx")
+    assert clean["duplicates"] == sorted(lost)
+    for key in lost:
+        assert reports[key]["intake"]["sha256"] == clean["sha256"]
+        assert prefix + "good/干净.xlsx" in reports[key]["intake"]["duplicates"]
 
 
 def test_the_summary_gives_each_bad_file_a_row_and_lists_the_other_file(batch: tuple) -> None:  # type: ignore[type-arg]

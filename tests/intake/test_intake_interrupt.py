@@ -42,6 +42,9 @@ def test_ctrl_c_stops_the_workers_and_leaves_no_scratch(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "juesuan", "intake", inbox, "--out", out, "--jobs", "1", "--timeout", "120"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        # as from a terminal: a suite started in the background (`pytest &`) has SIGINT ignored,
+        # the CLI would inherit that and Ctrl-C could not reach it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while len(processes_with(marker)) < 2 and time.monotonic() < deadline:  # the CLI and its worker

@@ -164,6 +164,49 @@ def test_all_passing_batch_exits_0_and_originals_stay(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(tmp_path / "out" / "汇总.xlsx").sheetnames[0] == "Submissions"
 
 
+def test_the_largest_files_are_handed_out_first_and_the_outputs_stay_in_key_order(
+    tmp_path: Path,
+) -> None:
+    """A large workbook taken last would keep one worker busy after the others are done."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    sizes = {}
+    for name, sample in (
+        ("a.xlsx", "sample_2023.xlsx"),
+        ("m.xlsx", "defect_06_missing_table.xlsx"),
+        ("z.xlsx", "defect_09_formulas_without_values.xlsx"),
+    ):
+        shutil.copy(SAMPLES / sample, inbox / name)
+        sizes[name] = (inbox / name).stat().st_size
+    result = intake(inbox, "--out", tmp_path / "out", "--jobs", "1")
+    done = [line.split()[2] for line in result.stderr.splitlines() if line.startswith("[")]
+    assert [Path(f).name for f in done] == sorted(sizes, key=lambda n: -sizes[n])
+    assert [r["file"] for r in by_file(tmp_path / "out").values()] == sorted(
+        f"{inbox.as_posix()}/{n}" for n in sizes
+    )
+
+
+def test_a_zip_of_district_zips_is_checked_unit_by_unit(tmp_path: Path) -> None:
+    """One level of nesting: each unit's workbook gets its row, its result and its copy."""
+    district = tmp_path / "区县.zip"
+    with zipfile.ZipFile(district, "w") as z:
+        z.write(SAMPLES / "sample_2023.xlsx", "甲单位.xlsx")
+        z.write(SAMPLES / "defect_01_wrong_total.xlsx", "乙单位.xlsx")
+    with zipfile.ZipFile(tmp_path / "全市.zip", "w") as z:
+        z.write(district, "区县.zip")
+    out = tmp_path / "out"
+    result = intake(tmp_path / "全市.zip", "--out", out, "--jobs", "2")
+    assert result.returncode == 1, result.stderr
+    key = f"{tmp_path.as_posix()}/全市.zip/区县.zip"
+    reports = by_file(out)
+    assert list(reports) == [f"{key}/乙单位.xlsx", f"{key}/甲单位.xlsx"]
+    assert reports[f"{key}/甲单位.xlsx"]["summary"]["status"] == "pass"
+    assert reports[f"{key}/乙单位.xlsx"]["summary"]["status"] == "fail"
+    for report in reports.values():
+        assert (out / report["intake"]["annotated_copy"]).is_file()
+    assert submissions(out)[f"{key}/甲单位.xlsx"][4] == "通过"
+
+
 def test_non_empty_output_folder_needs_force(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

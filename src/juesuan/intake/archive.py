@@ -9,8 +9,12 @@ chunks; `zipfile` stops at the declared size and checks the CRC, so a lying head
 grow the copy. Names written by Chinese Windows zip tools (GBK without the UTF-8 flag) are
 decoded as GBK.
 
-Archives inside the archive are listed as ignored rather than opened: one level of unpacking
-keeps the bounds simple to state.
+A .zip inside the archive (a district sends the zips of its units in one zip) is opened too,
+one level deep, by the same code and under the same checks; its workbooks are keyed
+`outer.zip/district.zip/unit.xlsx`. The member count and the declared unpacked total are one
+budget for the archive and everything nested in it (a nested zip counts with its own size and
+again with its workbooks, since both are on disk at once), so nesting cannot multiply the bounds.
+A zip inside a nested zip is listed as not processed.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import posixpath
 import stat
 import unicodedata
 import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from juesuan.intake.entries import (
@@ -28,7 +33,6 @@ from juesuan.intake.entries import (
     Ignored,
     Submission,
     classify,
-    sha256_of,
 )
 from juesuan.io.package_scan import Limits
 from juesuan.io.problems import InputProblem
@@ -38,6 +42,7 @@ MAX_ARCHIVE_UNPACKED = 8 << 30  # every workbook of the archive together, as dec
 _CHUNK = 1 << 20
 _RATIO_FLOOR = 1 << 20
 _MB = 1 << 20
+_WITH_OUTER = ("连同外层压缩包中的其他内容，", "with the rest of the outer archive, ")
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -66,9 +71,24 @@ def _problem(code: str, name: str, zh: str, en: str) -> InputProblem:
     return InputProblem(code, f"{name}：{zh}", f"{name}: {en}")
 
 
+@dataclass
+class _Budget:
+    """What an archive and the archives nested in it may still declare, all together."""
+
+    members: int
+    unpacked: int
+
+
 def expand(archive: Path, key: str, workdir: Path, limits: Limits) -> Found:
-    """Submissions and ignored entries of one archive. An archive that cannot be opened at all
-    is one unreadable submission under the archive's own key."""
+    """Submissions and ignored entries of one archive, and of the archives in it (one level).
+    An archive that cannot be opened at all is one unreadable submission under its own key."""
+    budget = _Budget(MAX_MEMBERS, MAX_ARCHIVE_UNPACKED)
+    return _expand(archive, key, workdir, limits, budget, nested=False)
+
+
+def _expand(
+    archive: Path, key: str, workdir: Path, limits: Limits, budget: _Budget, *, nested: bool
+) -> Found:
     found = Found([], [])
     try:
         zf = zipfile.ZipFile(archive)
@@ -83,64 +103,105 @@ def expand(archive: Path, key: str, workdir: Path, limits: Limits) -> Found:
         return found
     with zf:
         infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
+        if len(infos) > budget.members:
             problem = _problem(
                 "IN104",
                 archive.name,
-                f"压缩包中有 {len(infos)} 个文件，超过上限 {MAX_MEMBERS}",
-                f"the archive holds {len(infos)} entries, over the limit of {MAX_MEMBERS}",
+                f"压缩包中有 {len(infos)} 个文件，{_WITH_OUTER[0] if nested else ''}"
+                f"超过上限 {MAX_MEMBERS}",
+                f"the archive holds {len(infos)} entries, {_WITH_OUTER[1] if nested else ''}"
+                f"over the limit of {MAX_MEMBERS}",
             )
             found.submissions.append(Submission(key, archive, archive.name, problem=problem))
             return found
         wanted = [i for i in infos if not i.is_dir()]
-        declared = sum(i.file_size for i in wanted if classify(member_name(i)) is None)
-        if declared > MAX_ARCHIVE_UNPACKED:
+        declared = sum(i.file_size for i in wanted if _unpacked(member_name(i), nested))
+        if declared > budget.unpacked:
             problem = _problem(
                 "IN104",
                 archive.name,
-                f"压缩包中的工作簿解压后共 {declared // _MB} MB，超过上限 "
-                f"{MAX_ARCHIVE_UNPACKED // _MB} MB，请分批提交",
-                f"the archive's workbooks unpack to {declared // _MB} MB, over the limit of "
+                f"压缩包中的工作簿解压后共 {declared // _MB} MB，{_WITH_OUTER[0] if nested else ''}"
+                f"超过上限 {MAX_ARCHIVE_UNPACKED // _MB} MB，请分批提交",
+                f"the archive's workbooks unpack to {declared // _MB} MB, "
+                f"{_WITH_OUTER[1] if nested else ''}over the limit of "
                 f"{MAX_ARCHIVE_UNPACKED // _MB} MB; submit them in parts",
             )
             found.submissions.append(Submission(key, archive, archive.name, problem=problem))
             return found
+        budget.members -= len(infos)
+        budget.unpacked -= declared
         for n, info in enumerate(wanted):
             name = member_name(info)
-            member_key = f"{key}/{name.lstrip('/')}"
-            _take(zf, info, name, member_key, workdir / f"{n:05d}", limits, found)
+            m = _Member(zf, info, name, f"{key}/{name.lstrip('/')}", workdir / f"{n:05d}")
+            if _is_archive(name) and not nested and _plain_file(info):
+                _take_archive(m, limits, budget, found)
+            else:
+                _take(m, limits, found)
     return found
 
 
-def _take(
-    zf: zipfile.ZipFile,
-    info: zipfile.ZipInfo,
-    name: str,
-    key: str,
-    into: Path,
-    limits: Limits,
-    found: Found,
-) -> None:
-    base = posixpath.basename(name)
-    why = classify(base)
-    if Path(base).suffix.lower() in ARCHIVE_SUFFIXES:
+def _is_archive(name: str) -> bool:
+    return Path(posixpath.basename(name)).suffix.lower() in ARCHIVE_SUFFIXES
+
+
+def _unpacked(name: str, nested: bool) -> bool:
+    """Whether a member will be taken out: a workbook, or at the top level an archive."""
+    return classify(posixpath.basename(name)) is None or (_is_archive(name) and not nested)
+
+
+def _plain_file(info: zipfile.ZipInfo) -> bool:
+    return not stat.S_ISLNK(info.external_attr >> 16)
+
+
+@dataclass(frozen=True)
+class _Member:
+    zf: zipfile.ZipFile
+    info: zipfile.ZipInfo
+    name: str  # as its author wrote it, never used as a path
+    key: str
+    into: Path  # a folder of its own under the work folder
+
+    @property
+    def base(self) -> str:
+        return posixpath.basename(self.name)
+
+    def take_out(self, limits: Limits) -> tuple[Path, InputProblem | None]:
+        """Checked against `limits` from the archive's directory, then copied out."""
+        dst = self.into / safe_base_name(self.name, Path(self.base).suffix)
+        problem = _check(self.info, self.base, limits)
+        if problem is None:
+            problem = _copy(self.zf, self.info, self.base, dst)
+        return dst, problem
+
+
+def _take_archive(m: _Member, limits: Limits, budget: _Budget, found: Found) -> None:
+    """A zip inside the archive: checked and copied out like a workbook (its own size within
+    the budget rather than a workbook's limit), then opened; the copy goes once it is read."""
+    dst, problem = m.take_out(replace(limits, max_file_bytes=MAX_ARCHIVE_UNPACKED))
+    if problem is not None:
+        found.submissions.append(Submission(m.key, dst, m.base, problem=problem))
+        return
+    inner = _expand(dst, m.key, m.into / "unpacked", limits, budget, nested=True)
+    found.submissions += inner.submissions
+    found.ignored += inner.ignored
+    dst.unlink()  # what it held is out; a damaged one is already reported (never read again)
+
+
+def _take(m: _Member, limits: Limits, found: Found) -> None:
+    why = classify(m.base)
+    if _is_archive(m.base):
         why = (
-            "压缩包中的压缩包不会展开，请解压后单独提交",
-            "an archive inside the archive is not opened; extract it and submit it separately",
+            "压缩包中的压缩包只展开一层，这一层中的压缩包不会展开，请解压后单独提交",
+            "archives inside an archive are opened one level deep; this one, a level deeper, "
+            "is not opened: extract it and submit it separately",
         )
-    if stat.S_ISLNK(info.external_attr >> 16):
+    if not _plain_file(m.info):
         why = ("压缩包中的符号链接，不是文件", "a symbolic link inside the archive, not a file")
     if why is not None:
-        found.ignored.append(Ignored(key, *why))
+        found.ignored.append(Ignored(m.key, *why))
         return
-    problem = _check(info, base, limits)
-    dst = into / safe_base_name(name, Path(base).suffix)
-    if problem is None:
-        problem = _copy(zf, info, base, dst)
-    if problem is not None:
-        found.submissions.append(Submission(key, dst, base, problem=problem))
-        return
-    found.submissions.append(Submission(key, dst, base, sha256_of(dst, limits.max_file_bytes)))
+    dst, problem = m.take_out(limits)
+    found.submissions.append(Submission(m.key, dst, m.base, problem=problem))
 
 
 def _check(info: zipfile.ZipInfo, base: str, limits: Limits) -> InputProblem | None:

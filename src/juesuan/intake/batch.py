@@ -4,17 +4,16 @@ write the outputs.
 Everything written is ordered by the submissions' keys and named from their content (unit
 name, original file name), never by completion order, so `--jobs` and the order in which files
 were found do not change a byte apart from timestamps. Annotated copies are written by the
-workers under a scratch name and given their final names here, in key order.
+workers under a scratch name, with the name a clerk looks for (unit, original file name); here,
+in key order, they are moved to it, numbered when two would share it.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,13 +24,11 @@ from typing import Protocol
 from juesuan.findings import Report
 from juesuan.intake import pool
 from juesuan.intake.discover import discover
-from juesuan.intake.entries import Ignored, Submission
-from juesuan.intake.worker import Checked, Task, handle, warm_up
-from juesuan.io.annotate import annotated_path
+from juesuan.intake.entries import Ignored, Submission, sha256_of
+from juesuan.intake.worker import Checked, Task
 from juesuan.io.package_scan import Limits
 from juesuan.io.problems import InputProblem
 from juesuan.report.summary_workbook import Row
-from juesuan.validate import unreadable
 
 SUMMARY = "汇总.xlsx"
 RESULTS, FINDINGS, JUNIT = "results.jsonl", "findings.csv", "junit.xml"
@@ -42,7 +39,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 @dataclass(frozen=True)
 class Options:
     out: Path
-    jobs: int
+    # the pool's per-file limits, started with them by the caller; the messages name them
     timeout: float = 60.0
     memory_mb: int = 1024
     limits: Limits = field(default_factory=Limits)
@@ -56,7 +53,9 @@ class Entry:
 
     submission: Submission
     report: Report
+    sha256: str | None = None  # of the submitted bytes
     copy: str | None = None  # path of the annotated copy, relative to the output folder
+    copy_name: str | None = None  # its name before de-duplication
     copy_format: str | None = None
     note: str | None = None
     duplicates: list[str] = field(default_factory=list)  # keys of identical submissions
@@ -100,7 +99,9 @@ class Progress(Protocol):
     def stop(self) -> None: ...
 
 
-def run(paths: Sequence[Path], options: Options, progress: Progress) -> Outcome:
+def run(paths: Sequence[Path], options: Options, progress: Progress, workers: pool.Pool) -> Outcome:
+    """The whole batch. `workers` were started by the caller before anything else, so that
+    their imports (~0.4 s) overlap with discovery, hashing and unpacking here."""
     started = datetime.now().astimezone().replace(microsecond=0)
     clock = time.perf_counter()
     out = options.out
@@ -108,7 +109,8 @@ def run(paths: Sequence[Path], options: Options, progress: Progress) -> Outcome:
     scratch = Path(tempfile.mkdtemp(prefix=".juesuan-intake-", dir=out))
     try:
         found = discover(paths, out, scratch / "unpacked", options.limits)
-        entries = _check(found.submissions, scratch / "copies", options, started, progress)
+        _load_writers()
+        entries = _check(found.submissions, scratch / "copies", options, started, progress, workers)
         _flag(entries)
         _place_copies(entries, out, options.lang)
         outcome = Outcome(entries, found.ignored, started, time.perf_counter() - clock)
@@ -119,7 +121,12 @@ def run(paths: Sequence[Path], options: Options, progress: Progress) -> Outcome:
 
 
 def _check(
-    subs: list[Submission], copies: Path, options: Options, now: datetime, progress: Progress
+    subs: list[Submission],
+    copies: Path,
+    options: Options,
+    now: datetime,
+    progress: Progress,
+    workers: pool.Pool,
 ) -> list[Entry]:
     """Every submission through the pool; entries in the submissions' (key) order."""
     progress.start(len(subs))
@@ -127,10 +134,10 @@ def _check(
     tasks: list[tuple[int, Task]] = []
     for i, sub in enumerate(subs):
         if sub.problem is not None:  # it could not even be taken out of its archive
-            entries[i] = Entry(sub, unreadable(sub.key, sub.problem))
+            entries[i] = Entry(sub, _unreadable(sub.key, sub.problem))
             progress.advance(entries[i])
             continue
-        copy_to = copies / f"{i:05d}{_copy_suffix(sub.name)}"
+        copy_to = copies / f"{i:05d}"
         tasks.append(
             (
                 i,
@@ -146,35 +153,46 @@ def _check(
                 ),
             )
         )
+    # largest first: a big workbook handed out last would keep one worker busy while the
+    # others have nothing left (the outputs are in key order whatever the order of work)
+    tasks.sort(key=lambda task: -_size(task[1].path))
     try:
-        for result in pool.run(
-            tasks,
-            handle,
-            warm_up,
-            jobs=options.jobs,
-            timeout=options.timeout,
-            memory_mb=options.memory_mb,
-        ):
+        for result in workers.run(tasks):
             sub = subs[result.task]
             if isinstance(result, pool.Done):
                 entries[result.task] = _entry(sub, result.value)
             else:
-                entries[result.task] = Entry(sub, unreadable(sub.key, _lost(sub, result, options)))
+                problem = _lost(sub, result, options)
+                # the worker hashes; for a file that cost its worker, the parent does
+                sha256 = sha256_of(sub.path, options.limits.max_file_bytes)
+                entries[result.task] = Entry(sub, _unreadable(sub.key, problem), sha256)
             progress.advance(entries[result.task])
     finally:
         progress.stop()
     return [entries[i] for i in range(len(subs))]
 
 
-def _copy_suffix(name: str) -> str:
-    return annotated_path(Path(name)).suffix
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # the worker says why
+        return 0
+
+
+def _unreadable(key: str, problem: InputProblem) -> Report:
+    # imported here: the parent has no other use for juesuan.validate and its imports
+    from juesuan.validate import unreadable
+
+    return unreadable(key, problem)
 
 
 def _entry(sub: Submission, checked: Checked) -> Entry:
     return Entry(
         sub,
         checked.report,
+        sha256=checked.sha256,
         copy=str(checked.copy) if checked.copy else None,
+        copy_name=checked.copy_name,
         copy_format=checked.copy_format,
         note=checked.note,
         seconds=checked.seconds,
@@ -218,8 +236,8 @@ def _flag(entries: list[Entry]) -> None:
     by_hash: dict[str, list[Entry]] = defaultdict(list)
     by_unit: dict[tuple[str, int], list[Entry]] = defaultdict(list)
     for e in entries:
-        if e.submission.sha256:
-            by_hash[e.submission.sha256].append(e)
+        if e.sha256:
+            by_hash[e.sha256].append(e)
         if e.report.unit_name and e.report.year:
             by_unit[(e.report.unit_name, e.report.year)].append(e)
     for group in by_hash.values():
@@ -227,36 +245,18 @@ def _flag(entries: list[Entry]) -> None:
             e.duplicates = [o.submission.key for o in group if o is not e]
     for group in by_unit.values():
         for e in group:
-            e.same_unit_year = [
-                o.submission.key for o in group if o.submission.sha256 != e.submission.sha256
-            ]
-
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-
-
-def file_safe(text: str, limit: int = 40) -> str:
-    """A unit name usable in a file name on every system."""
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
-    return _UNSAFE.sub("_", text).strip("._")[:limit]
-
-
-def copy_name(entry: Entry) -> str:
-    """Unit name and original file name: what a clerk looks for."""
-    unit = file_safe(entry.report.unit_name or "")
-    base = Path(f"{unit}_{entry.submission.name}" if unit else entry.submission.name)
-    if entry.copy_format == "report-workbook":
-        return f"{base.stem}.校验结果.xlsx"
-    return annotated_path(base).name
+            e.same_unit_year = [o.submission.key for o in group if o.sha256 != e.sha256]
 
 
 def _place_copies(entries: list[Entry], out: Path, lang: str) -> None:
     folder = out / COPIES.get(lang, COPIES["zh"])
     taken: set[str] = set()
     for e in entries:
-        if e.copy is None:
+        if e.copy is None or e.copy_name is None:
             continue
-        name = copy_name(e)
+        if not taken:
+            folder.mkdir(parents=True, exist_ok=True)
+        name = e.copy_name
         at = name.rfind(".校验")
         stem, suffix = name[:at], name[at:]
         n = 1
@@ -264,9 +264,16 @@ def _place_copies(entries: list[Entry], out: Path, lang: str) -> None:
             n += 1
             name = f"{stem} ({n}){suffix}"
         taken.add(name.lower())
-        folder.mkdir(parents=True, exist_ok=True)
         Path(e.copy).replace(folder / name)
         e.copy = f"{folder.name}/{name}"
+
+
+def _load_writers() -> None:
+    """Import what writes the outputs now, while the workers import theirs, rather than after
+    the last file (~15 ms, xlsxwriter most of it)."""
+    import xlsxwriter  # noqa: F401
+
+    from juesuan.report import csv_report, junit  # noqa: F401
 
 
 def write_outputs(outcome: Outcome, out: Path, lang: str) -> None:
@@ -297,7 +304,7 @@ def _result(entry: Entry, lang: str) -> dict[str, object]:
     """The JSON contract object plus an `intake` object (added keys only)."""
     data = entry.report.to_json(lang)
     data["intake"] = {
-        "sha256": entry.submission.sha256,
+        "sha256": entry.sha256,
         "annotated_copy": entry.copy,
         "duplicates": entry.duplicates,
         "same_unit_year": entry.same_unit_year,

@@ -21,7 +21,6 @@ from juesuan.intake.entries import (
     classify,
     display,
     not_found,
-    sha256_of,
 )
 from juesuan.io.package_scan import Limits
 
@@ -77,6 +76,4 @@ def _add(path: Path, key: str, workdir: Path, limits: Limits, found: Found) -> N
     if why is not None:
         found.ignored.append(Ignored(key, *why))
         return
-    found.submissions.append(
-        Submission(key, path, path.name, sha256_of(path, limits.max_file_bytes))
-    )
+    found.submissions.append(Submission(key, path, path.name))

@@ -20,13 +20,13 @@ class Submission:
 
     `key` names it in every output (stable, unique); `path` is where it can be read (the
     original, or its copy extracted from an archive); `name` is its original file name.
-    `problem` is set when it could not even be taken out of its archive.
+    `problem` is set when it could not even be taken out of its archive. Its content hash is
+    the worker's business (`Checked.sha256`), so that hashing runs in parallel.
     """
 
     key: str
     path: Path
     name: str
-    sha256: str | None = None
     problem: InputProblem | None = None
 
 

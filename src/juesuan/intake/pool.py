@@ -13,6 +13,12 @@ task deadline as the timeout:
 
 So a file that crashes or hangs its worker costs only that file. Each worker may cap its own
 address space (`RLIMIT_AS`), so one hostile file cannot take the machine's memory.
+
+What is serial in a run is kept short: the workers start when the `Pool` is made, before the
+caller has found the files, so their imports (~0.4 s) overlap with discovery; a worker gets its
+next task before the caller sees its last result; and a worker with nothing left to do is told
+to end at once and leaves without tearing its interpreter down, while the others finish (a dead
+worker is only replaced while tasks remain).
 """
 
 from __future__ import annotations
@@ -90,7 +96,11 @@ def _serve(
         except (EOFError, OSError):
             return
         if message is None:
-            return
+            # Nothing of the worker's needs an orderly shutdown (each task's files are closed),
+            # and tearing down the pandas/pandera modules took ~0.1 s that the run waited for
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
         task, payload = message
         try:
             value = handle(payload)
@@ -119,58 +129,111 @@ class _Worker:
         self.deadline = time.monotonic() + timeout
         self.conn.send((task, payload))
 
-    def stop(self, *, kill: bool) -> None:
-        if kill and self.process.is_alive():
+    def retire(self, *, kill: bool) -> None:
+        """Ask it to end (or kill it) without waiting: workers end side by side, not in turn."""
+        if not self.process.is_alive():
+            return
+        if kill:
             self.process.kill()
-        elif self.process.is_alive():
+        else:
             with contextlib.suppress(OSError):
                 self.conn.send(None)
-            self.process.join(5)
-            if self.process.is_alive():
-                self.process.kill()
-        self.process.join()
+
+    def join(self) -> None:
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
         self.conn.close()
 
 
-def run(
-    tasks: Sequence[tuple[int, Any]],
-    handle: Callable[[Any], Any],
-    warm_up: Callable[[], None],
-    *,
-    jobs: int,
-    timeout: float,
-    memory_mb: int = 0,
-    startup_timeout: float = 120.0,
-) -> Iterator[Done | Lost]:
-    """Run `handle(payload)` for every task in `jobs` spawned workers; yield one outcome per
-    task, in completion order. `handle` and `warm_up` must be importable module-level
-    functions (they travel to the workers by name)."""
-    if not tasks:
-        return
-    ctx = multiprocessing.get_context("spawn")
-    args = (handle, warm_up, memory_mb)
-    pending: deque[tuple[int, Any]] = deque(tasks)
-    workers = [_Worker(ctx, args) for _ in range(max(1, min(jobs, len(tasks))))]
-    failed_starts = 0
-    try:
-        while pending or any(w.task is not None for w in workers):
-            for w in workers:
-                if w.ready and w.task is None and pending:
-                    w.send(*pending.popleft(), timeout)
+class Pool:
+    """`jobs` workers, started at once so that their imports overlap with whatever the caller
+    does next (finding and unpacking the submissions); `run` hands them the tasks. Use it as a
+    context manager: leaving it ends every worker, killing those still busy."""
+
+    def __init__(
+        self,
+        handle: Callable[[Any], Any],
+        warm_up: Callable[[], None],
+        *,
+        jobs: int,
+        timeout: float,
+        memory_mb: int = 0,
+        startup_timeout: float = 120.0,
+    ) -> None:
+        """`handle` and `warm_up` must be importable module-level functions (they travel to the
+        workers by name)."""
+        self._ctx = multiprocessing.get_context("spawn")
+        self._args = (handle, warm_up, memory_mb)
+        self._timeout = timeout
+        self._startup_timeout = startup_timeout
+        self._workers: list[_Worker] = []
+        self._retired: list[_Worker] = []
+        # Ctrl-C while a worker is being spawned left it without its start-up data (a
+        # traceback on the terminal) and the pool half made; held back until all have started,
+        # it reaches this process as usual, and the children inherit it blocked until their
+        # loop ignores it (as multiprocessing's own resource tracker is started)
+        blocked = _block_sigint()
+        try:
+            self._workers = [self._start() for _ in range(max(1, jobs))]
+            _restore_sigmask(blocked)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self) -> _Worker:
+        return _Worker(self._ctx, self._args)
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for w in self._workers:
+            w.retire(kill=w.task is not None or not w.ready)
+        self._retired += self._workers
+        self._workers = []
+        for w in self._retired:
+            w.join()
+        self._retired = []
+
+    def _retire(self, w: _Worker, *, kill: bool) -> None:
+        w.retire(kill=kill)
+        self._workers.remove(w)
+        self._retired.append(w)
+
+    def run(self, tasks: Sequence[tuple[int, Any]]) -> Iterator[Done | Lost]:
+        """Run `handle(payload)` for every task; yield one outcome per task, in completion
+        order. A worker with nothing left to take is told to end there and then, so that its
+        exit overlaps with the others' last files."""
+        # more workers than tasks: the extra ones are still importing, nothing is lost
+        for w in sorted(self._workers, key=lambda w: w.ready)[: len(self._workers) - len(tasks)]:
+            self._retire(w, kill=not w.ready)
+        pending: deque[tuple[int, Any]] = deque(tasks)
+        failed_starts = 0
+        while pending or any(w.task is not None for w in self._workers):
+            for w in list(self._workers):
+                self._feed(w, pending)
+            workers = list(self._workers)  # the loop below replaces the dead in self._workers
             limits = [w.deadline for w in workers if w.task is not None]
-            limits += [w.started + startup_timeout for w in workers if not w.ready]
+            limits += [w.started + self._startup_timeout for w in workers if not w.ready]
             wait = max(0.0, min(limits) - time.monotonic()) if limits else None
             waitables = [w.conn for w in workers] + [w.process.sentinel for w in workers]
             ready = set(mpc.wait(waitables, wait))
-            for i, w in enumerate(workers):
+            for w in workers:
                 outcome, dead = _collect(w, ready)
+                if not dead:  # its next file before the caller sees this one: it never waits
+                    self._feed(w, pending)
                 if outcome is not None:
                     yield outcome
                 now = time.monotonic()
                 if not dead and w.ready and w.task is not None and now > w.deadline:
                     yield Lost(w.task, "timeout")
                     dead = True
-                elif not dead and not w.ready and now > w.started + startup_timeout:
+                elif not dead and not w.ready and now > w.started + self._startup_timeout:
                     dead = True
                 if not dead:
                     continue
@@ -178,11 +241,29 @@ def run(
                     failed_starts += 1
                     if failed_starts >= _STARTUP_ATTEMPTS:
                         raise WorkersFailed(w.failure or _exit_text(w))
-                w.stop(kill=True)
-                workers[i] = _Worker(ctx, args)
-    finally:
-        for w in workers:
-            w.stop(kill=w.task is not None or not w.ready)
+                w.task = None
+                self._retire(w, kill=True)
+                if pending:  # at the end, a replacement would import for nothing
+                    self._workers.append(self._start())
+
+    def _feed(self, w: _Worker, pending: deque[tuple[int, Any]]) -> None:
+        """The next task for an idle worker, or, with none left, its leave."""
+        if w.ready and w.task is None and w in self._workers:
+            if pending:
+                w.send(*pending.popleft(), self._timeout)
+            else:
+                self._retire(w, kill=False)
+
+
+def _block_sigint() -> set[int | signal.Signals] | None:
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _restore_sigmask(mask: set[int | signal.Signals] | None) -> None:
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _collect(w: _Worker, ready: set[Any]) -> tuple[Done | Lost | None, bool]:

@@ -3,6 +3,7 @@ one plain line per file otherwise (a log, a CI job, a pipe)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from typing import Any, TextIO
@@ -103,6 +104,10 @@ class RichProgress:
 
 
 def progress_for(lang: str) -> PlainProgress | RichProgress:
+    # rich decides from these and isatty(); without them and a terminal it would say no, and
+    # importing it for that costs the parent ~10 ms while the workers start
+    if not sys.stderr.isatty() and not {"FORCE_COLOR", "TTY_COMPATIBLE"} & os.environ.keys():
+        return PlainProgress(lang)
     from rich.console import Console
 
     console = Console(stderr=True, highlight=False)
