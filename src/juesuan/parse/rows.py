@@ -522,11 +522,15 @@ def read_fixed(ctx: RowContext, section: SectionSpec, rows: list[int]) -> Sectio
             amounts[i] if amounts is not None else _amounts(ctx, r, cols, label or f"第 {r + 1} 行")
         )
         if not label:
-            if any(a.value is not None for a in values.values()):
+            printed = [a for a in values.values() if a.value is not None]
+            if printed:
+                shown = "、".join(f"{a.cell} {a.value}" for a in printed)
                 ctx.add(
                     "ST108",
-                    f"{ctx.title}（{section.name}）第 {r + 1} 行有金额但没有项目名称",
-                    f"{ctx.spec.key} ({section.key}) row {r + 1} has amounts but no label",
+                    f"{ctx.title}（{section.name}）第 {r + 1} 行有金额（{shown}）但没有项目名称，"
+                    f"未计入任何核对；请补上项目名称，或删除这些金额",
+                    f"{ctx.spec.key} ({section.key}) row {r + 1} has amounts ({shown}) but no "
+                    f"label, so no check counts them; add the label or clear the amounts",
                     r,
                     label_col.col,
                     place=f"nolabel|{section.key}|{r}",
