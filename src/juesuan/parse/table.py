@@ -146,10 +146,9 @@ def parse_table(
         )
     if not usable:
         return out
-    ctx = RowContext(grid, spec, edition, header, stop)
-    if numbers is not None:
-        # shared with the other tables; the reader adds blank and zero (rows._amount_rows)
-        ctx.numbers = cast("dict[float | None, tuple[Decimal | None, int]]", numbers)
+    # `numbers` is shared with the other tables (the context adds blank and zero to it)
+    shared = cast("dict[float | None, tuple[Decimal | None, int]] | None", numbers)
+    ctx = RowContext(grid, spec, edition, header, stop, numbers={} if shared is None else shared)
     _read_sections(ctx, table)
     out.findings.extend(ctx.findings)
     out.text_cells.extend(ctx.text_cells)
