@@ -48,13 +48,15 @@ def clean_sample() -> Workbook:
 
 
 def _copy_section(section: Section) -> Section:
-    rows = [replace(r, values=dict(r.values)) for r in section.rows]
-    return replace(section, rows=rows, columns=dict(section.columns))
+    # the rows themselves are shared: set_cell replaces a row it changes, so a section the
+    # reader read by columns keeps them where a case changes nothing, and leaves them where it
+    # does (Section.amount_columns), as the checks must handle both
+    return replace(section, rows=list(section.rows), columns=dict(section.columns))
 
 
 def copy_workbook(wb: Workbook) -> Workbook:
-    """A copy whose tables, sections, rows and value dicts may be changed freely (the spec
-    objects and Amounts are shared: Amounts are frozen)."""
+    """A copy whose tables, sections and row lists may be changed freely (the spec objects,
+    rows and Amounts are shared: change a row by replacing it, as set_cell does)."""
     tables = {
         key: replace(t, sections={k: _copy_section(s) for k, s in t.sections.items()})
         for key, t in wb.tables.items()
@@ -90,9 +92,9 @@ def set_cell(wb: Workbook, ref: str, text: str) -> None:
     if col is None:
         raise KeyError(f"{ref!r}: {table_key} has no column {column!r}")
     sheet = wb.tables[table_key].sheet
-    row.values[column] = amount(
-        text, sheet, f"{col.letter}{row.sheet_row + 1}", row.values.get(column)
-    )
+    new = amount(text, sheet, f"{col.letter}{row.sheet_row + 1}", row.values.get(column))
+    at = next(i for i, r in enumerate(section.rows) if r is row)
+    section.rows[at] = row.replace(values={**row.values, column: new})
 
 
 def drop_row(wb: Workbook, ref: str) -> None:

@@ -45,7 +45,7 @@ def _plus_one(wb: Workbook, sheet: str, cell: str) -> Workbook:
     old: Amount = section.rows[index].values[column]
     new = amount(f"{old.zero_if_blank + 1:.2f}", sheet, cell, old)
     rows: list[Row] = list(section.rows)
-    rows[index] = replace(rows[index], values={**rows[index].values, column: new})
+    rows[index] = rows[index].replace(values={**rows[index].values, column: new})
     sections = {**table.sections, section_key: replace(section, rows=rows)}
     changed = replace(table, sections=sections)
     reflag([changed])  # +1.00 makes a published empty table non-empty, as the reader would

@@ -18,7 +18,7 @@ from juesuan.parse.amounts import float_amount, parse
 from juesuan.parse.header import HeaderMap, MappedColumn, is_column_number_row
 from juesuan.rules import finding
 from juesuan.spec import CodeBook, Edition, RowSpec, SectionSpec, TableSpec
-from juesuan.tables import Amount, Column, Row, Section
+from juesuan.tables import Amount, AmountColumns, Column, Row, Section
 
 # a name never starts with a Latin letter: "20103O1" is a mistyped code, not 20103 + "O1"
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*([^\dA-Za-z].*)$")
@@ -157,15 +157,14 @@ def _amount_rows(
     rows: list[int],
     cols: list[MappedColumn],
     owns: list[tuple[CellValue, ...]] | None = None,
-) -> list[dict[str, Amount]] | None:
-    """The amounts of every data row of a section, built column by column, or None when some
-    amount cell is neither a number nor blank (or is a formula without its value): the row
-    by row path then reads them, with its findings in row order.
+) -> AmountColumns | None:
+    """The amounts of every data row of a section as columns, or None when some amount cell
+    is neither a number nor blank (or is a formula without its value): the row by row path
+    then reads them, with its findings in row order.
 
-    The reader's innermost work: a typical workbook has ~4,400 amount cells. Column by column,
-    each step (the raw values, their Decimals, the A1 addresses, the Amounts) is one C-level
-    map over the column instead of a Python loop over its cells: ~3× less time (1.2 → 0.4 ms
-    on the typical benchmark workbook)."""
+    The reader's innermost work: a typical workbook has ~4,400 amount cells. Each column's
+    raw values and their Decimals are one C-level map over the column; the `Amount`s are made
+    only for a row whose `values` someone asks for (`AmountColumns`, `Row.values`)."""
     grid = ctx.grid
     if grid.formulas_without_value or not rows:
         return None
@@ -175,11 +174,9 @@ def _amount_rows(
         return None
     own = owns if owns is not None else list(map(grid.row_values, rows))
     numbers = ctx.numbers
-    sheet = grid.name
-    row_numbers = [str(r + 1) for r in rows]
-    keys: list[str] = []
-    columns: list[list[Amount]] = []
-    for _, key, col, letter in amount_columns:
+    values: list[tuple[Decimal | None, ...]] = []
+    places: list[tuple[int, ...]] = []
+    for _, _, col, _ in amount_columns:
         raws = list(map(itemgetter(col), own))
         if not _FLOAT_OR_BLANK.issuperset(map(type, raws)):
             return None
@@ -188,21 +185,17 @@ def _amount_rows(
             for i, raw in enumerate(raws):
                 if found[i] is None:
                     found[i] = numbers[raw] = float_amount(cast(float, raw))
-        values, places = zip(*cast(list[tuple[Decimal | None, int]], found), strict=True)
-        cells = map(letter.__add__, row_numbers)
-        keys.append(key)
-        columns.append(
-            list(
-                map(
-                    _new,
-                    repeat(Amount),
-                    zip(values, repeat(sheet), cells, places, repeat(False), repeat(False)),
-                )
-            )
-        )
-    return [dict(zip(keys, cells, strict=True)) for cells in zip(*columns, strict=True)] or [
-        {} for _ in rows
-    ]
+        column, column_places = zip(*cast(list[tuple[Decimal | None, int]], found), strict=True)
+        values.append(column)
+        places.append(column_places)
+    return AmountColumns(
+        grid.name,
+        tuple(key for _, key, _, _ in amount_columns),
+        tuple(letter for _, _, _, letter in amount_columns),
+        [str(r + 1) for r in rows],
+        values,
+        places,
+    )
 
 
 _BLANK: tuple[Decimal | None, int] = (None, 0)
@@ -355,12 +348,12 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
             label_c = code_at
         label = name or code
         if not code and textnorm.key(textnorm.strip_enumeration(name)) in _TOTAL_KEYS:
-            values = amounts[i] if amounts is not None else _amounts(ctx, r, cols, name)
+            values = amounts.amounts(i) if amounts is not None else _amounts(ctx, r, cols, name)
             row = Row("total", name, r, a1(r, label_c), values=values)
             _add_row(ctx, sec, row, seen)
             continue
         if not code:
-            values = amounts[i] if amounts is not None else _amounts(ctx, r, cols, label)
+            values = amounts.amounts(i) if amounts is not None else _amounts(ctx, r, cols, label)
             if any(a.value is not None for a in values.values()) or name:
                 ctx.add(
                     "ST108",
@@ -387,7 +380,7 @@ def read_coded(ctx: RowContext, section: SectionSpec) -> Section:
             code,
             level,
             None,
-            amounts[i] if amounts is not None else _amounts(ctx, r, cols, label),
+            amounts.amounts(i) if amounts is not None else _amounts(ctx, r, cols, label),
         )
         _add_row(ctx, sec, row, seen)
     return sec
@@ -413,7 +406,7 @@ def _plain_coded_rows(
     ctx: RowContext,
     rows: list[int],
     owns: list[tuple[CellValue, ...]],
-    amounts: list[dict[str, Amount]],
+    amounts: AmountColumns,
     code_at: int,
     name_at: int,
 ) -> list[Row] | None:
@@ -444,9 +437,23 @@ def _plain_coded_rows(
     letter = col_letter(code_at)
     cells = [f"{letter}{r + 1}" for r in rows]
     labels = [f"{code} {name}" if name else code for code, name in zip(codes, names, strict=True)]
-    out = list(map(Row, codes, labels, rows, cells, codes, levels, repeat(None), amounts))
+    out = list(
+        map(
+            Row,
+            codes,
+            labels,
+            rows,
+            cells,
+            codes,
+            levels,
+            repeat(None),
+            repeat(None),
+            repeat(amounts),
+            range(len(rows)),
+        )
+    )
     for i in totals:
-        out[i] = Row("total", names[i], rows[i], cells[i], values=amounts[i])
+        out[i] = Row("total", names[i], rows[i], cells[i], columns=amounts, at=i)
     return out
 
 
@@ -516,11 +523,14 @@ def read_fixed(ctx: RowContext, section: SectionSpec, rows: list[int]) -> Sectio
     for i, r in enumerate(rows):
         raw = ctx.grid.value(r, label_col.col)
         label = _text(raw)
-        values = (
-            amounts[i] if amounts is not None else _amounts(ctx, r, cols, label or f"第 {r + 1} 行")
-        )
+        # a row read from the columns makes its Amounts when asked (Row.values)
+        values = None if amounts is not None else _amounts(ctx, r, cols, label or f"第 {r + 1} 行")
+        columns, at = (amounts, i) if values is None else (None, -1)
         if not label:
-            printed = [a for a in values.values() if a.value is not None]
+            if values is None and all(v[i] is None for v in cast(AmountColumns, amounts).values):
+                continue  # a blank row: no Amounts made to tell
+            own = values if values is not None else cast(AmountColumns, amounts).amounts(i)
+            printed = [a for a in own.values() if a.value is not None]
             if printed:
                 shown = "、".join(f"{a.cell} {a.value}" for a in printed)
                 ctx.add(
@@ -538,31 +548,35 @@ def read_fixed(ctx: RowContext, section: SectionSpec, rows: list[int]) -> Sectio
         code, bare = _strip_code(label)
         if spec_row is not None:
             past_classes = past_classes or not spec_row.key.startswith("class")
-            row = Row(spec_row.key, label, r, a1(r, label_col.col), values=values)
+            row = Row(
+                spec_row.key, label, r, a1(r, label_col.col), values=values, columns=columns, at=at
+            )
         elif section.class_rows and not past_classes:
             found = code if code in classes else book.class_by_name(bare)
             if found and found in classes:
-                row = Row(
-                    found, label, r, a1(r, label_col.col), code=found, level="类", values=values
-                )
+                key = found
             elif found or textnorm.key(bare).endswith("支出"):
-                row = Row(
-                    f"class:{textnorm.strip_enumeration(bare)}",
-                    label,
-                    r,
-                    a1(r, label_col.col),
-                    code=found,
-                    level="类",
-                    values=values,
-                )
+                key = f"class:{textnorm.strip_enumeration(bare)}"
                 _class_unknown(ctx, label, r, label_col.col, textnorm.key(bare), by_label=True)
             else:
                 _unknown_row(ctx, section, label, r, label_col.col)
                 continue
+            row = Row(
+                key,
+                label,
+                r,
+                a1(r, label_col.col),
+                code=found,
+                level="类",
+                values=values,
+                columns=columns,
+                at=at,
+            )
         else:
             _unknown_row(ctx, section, label, r, label_col.col)
             continue
         _add_row(ctx, sec, row, seen)
+    sec.keep_columns(amounts)
     _missing_rows(ctx, section, sec)
     return sec
 

@@ -153,9 +153,7 @@ def parse_table(
     out.findings.extend(ctx.findings)
     out.text_cells.extend(ctx.text_cells)
     table.empty_note = ctx.empty_note
-    table.empty = not any(
-        a.value for s in table.sections.values() for row in s.rows for a in row.values.values()
-    )
+    table.empty = not any(s.prints_amount() for s in table.sections.values())
     right = max((c.col for c in header.columns), default=hit.col)
     bottom = max(ctx.last_row, header.last_row, ctx.note_row or 0)
     table.range = a1_range(hit.row, min(hit.col, 0), bottom, right)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
+from operator import add, eq, is_, le, mul, neg, sub
+from typing import cast
 
 from juesuan.tables import Row, Table
 from juesuan.validators.evaluate import Context
@@ -150,13 +153,14 @@ def _table_of(ref: Ref, row_view: SectionView | None, ctx: Context) -> str:
     return ctx.view.owner(row_view).key
 
 
-def _rows(ctx: Context, rule: IdentityRule) -> tuple[SectionView | None, list[Row | None]]:
+def _rows(ctx: Context, rule: IdentityRule) -> tuple[SectionView | None, Sequence[Row | None]]:
     """The for_each rows (with their section), or a single pass without a current row."""
     each = rule.for_each
     if each is None or each.table is None:
         return None, [None]
     view = ctx.view.section(ctx.view.table(each.table), each.section)
-    return view, list(view.select(each.row or "*"))
+    # the view's own tuple, the same for every rule: SectionView.figures keeps its answers by it
+    return view, view.select(each.row or "*")
 
 
 def _columns(ctx: Context, rule: IdentityRule, check: Check, table: Table) -> list[str | None]:
@@ -230,7 +234,7 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
                 continue
             row_view, rows = _rows(ctx, rule)
             if once:
-                rows = [None]  # a check that names no current row is one check, not one per row
+                rows = (None,)  # a check that names no current row is one check, not one per row
             columns = _columns(ctx, rule, check, table)
             if rule.unmatched_only:
                 rows = [r for r in rows if r is not None and _unmatched(ctx, check, r)]
@@ -245,7 +249,13 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
             plan = None
             if plain and not once and row_view is not None:
                 plan = _plain_plan(ctx, shape, row_view, column)
-            for row in rows if plan is None else _not_plainly(check, plan, rows):
+            rows_left = rows
+            if plan is not None:
+                by_columns = _not_plainly_by_columns(check, plan, rows)
+                rows_left = (
+                    by_columns if by_columns is not None else _not_plainly(check, plan, rows)
+                )
+            for row in rows_left:
                 try:
                     found = _instance(ctx, check, row, row_view, column, cross)
                 except Unavailable as why:
@@ -258,9 +268,9 @@ def run_identity(ctx: Context, rule: IdentityRule) -> None:
 # How the plain pass takes a reference's figure: the total, an item added or subtracted, or
 # an item with another weight (multiplied). Small ints: compared faster than Decimal weights.
 _TOTAL, _ADD, _SUBTRACT, _WEIGHED = 0, 1, -1, 2
-# per reference, the total first: where its row is found by the current row's key (None: the
-# current row itself), its column, how, its weight
-_Plain = list[tuple[dict[str, Row] | None, str, int, Decimal]]
+# per reference, the total first: its section, where its row is found by the current row's
+# key (None: the current row itself), its column, how, its weight
+_Plain = list[tuple[SectionView, dict[str, Row] | None, str, int, Decimal]]
 
 # module constants: a Decimal compares with a Decimal faster than with an int
 _ZERO, _ONE, _MINUS_ONE = Decimal(0), Decimal(1), Decimal(-1)
@@ -298,11 +308,64 @@ def _plain_plan(
             else _WEIGHED
         )
         rows = None if sv is row_view else sv.by_key
-        plan.append((rows, col, how, _ONE if weight is None else weight))
+        plan.append((sv, rows, col, how, _ONE if weight is None else weight))
     return plan if len(units) == 1 else None
 
 
-def _not_plainly(check: Check, plan: _Plain, rows: list[Row | None]) -> list[Row | None]:
+def _not_plainly_by_columns(
+    check: Check, plan: _Plain, rows: Sequence[Row | None]
+) -> list[Row | None] | None:
+    """`_not_plainly` over the reader's columns (SectionView.figures): the same rows, in the
+    same order, each reference's figures for all rows at once, added and compared by C-level
+    `map`s (~0.35 ms less on the typical workbook, and no row's Amounts are made). None when a
+    section was not read by columns: `_not_plainly` reads the rows instead.
+
+    A column of the reader's holds numbers and blanks only (never a formula without its
+    value), so a row is left to the full path only when a partner row is not printed (None)
+    or the figures do not satisfy the relation exactly."""
+    figures: list[tuple[list[Decimal | None], int, Decimal]] = []
+    current = cast(Sequence[Row], rows)  # a check on the current row: no None among them
+    for sv, partners, col, how, weight in plan:
+        found = sv.figures(current, col, own=partners is None)
+        if found is None:
+            return None
+        figures.append((found, how, weight))
+    (total, _, _), items = figures[0], figures[1:]
+    # a partner row not printed: the full path says what it counts as
+    missing = [False] * len(current)
+    if _has_none(total):
+        missing = [m or v is None for m, v in zip(missing, total, strict=True)]
+        total = [_ZERO if v is None else v for v in total]
+    expected: list[Decimal] | None = None
+    for column, how, weight in items:
+        if _has_none(column):
+            missing = [m or v is None for m, v in zip(missing, column, strict=True)]
+            column = [_ZERO if v is None else v for v in column]
+        values = cast(list[Decimal], column)
+        if how == _ADD:
+            expected = values if expected is None else list(map(add, expected, values))
+        elif how == _SUBTRACT:
+            expected = (
+                list(map(neg, values)) if expected is None else list(map(sub, expected, values))
+            )
+        else:
+            weighed = list(map(mul, repeat(weight), values))
+            expected = weighed if expected is None else list(map(add, expected, weighed))
+    sums = cast(list[Decimal], total)
+    # exact: sums of printed figures (15 significant digits at most) in the default context
+    held = map(eq, sums, expected) if expected is not None else map(eq, sums, repeat(_ZERO))
+    if check.relation != "=":
+        held = map(le, sums, expected) if expected is not None else map(le, sums, repeat(_ZERO))
+    return [row for row, ok, m in zip(current, held, missing, strict=True) if m or not ok]
+
+
+def _has_none(values: list[Decimal | None]) -> bool:
+    # by identity: `None in values` compares each Decimal with None, and Decimal's comparison
+    # asks isinstance(None, numbers.Rational) through the ABC machinery (~0.15 µs a figure)
+    return any(map(is_, values, repeat(None)))
+
+
+def _not_plainly(check: Check, plan: _Plain, rows: Sequence[Row | None]) -> list[Row | None]:
     """The rows on which `_instance` and `judge` may have something to say. Every other row
     has every cell printed and known, and its figures satisfy the relation exactly (blanks
     count as 0; a row blank throughout holds, 0 = 0), and the full path would pass it over
@@ -310,7 +373,7 @@ def _not_plainly(check: Check, plan: _Plain, rows: list[Row | None]) -> list[Row
     and judging took ~5 µs."""
     out: list[Row | None] = []
     equal = check.relation == "="
-    (total_rows, total_column, _, _), items = plan[0], plan[1:]
+    (_, total_rows, total_column, _, _), items = plan[0], plan[1:]
     for row in rows:
         if row is None:  # pragma: no cover - a check on the current row has one
             out.append(row)
@@ -322,7 +385,7 @@ def _not_plainly(check: Check, plan: _Plain, rows: list[Row | None]) -> list[Row
             out.append(row)
             continue
         total, expected = amount.value or _ZERO, _ZERO
-        for partners, col, how, weight in items:
+        for _, partners, col, how, weight in items:
             found = row if partners is None else partners.get(key)
             amount = None if found is None else found.values.get(col)
             if amount is None or amount.unknown:
@@ -373,6 +436,14 @@ def _holds_once(ctx: Context, shape: _Shape, relation: str, column: str | None) 
             rows = (found,)
         else:
             return False
+        sums = sv.sums(col)
+        if sums is not None:  # the reader's columns: numbers and blanks (0) only
+            for r in rows:
+                if weight is None:
+                    total = sums[r.at]
+                else:
+                    expected += weight * sums[r.at]
+            continue
         for r in rows:
             amount = r.values.get(col)
             if amount is None and ref.summed:

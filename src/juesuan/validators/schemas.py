@@ -30,8 +30,8 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import repeat
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from juesuan import textnorm
@@ -39,7 +39,7 @@ from juesuan.findings import Finding, Related
 from juesuan.io.grid import a1, parse_a1
 from juesuan.rules import finding
 from juesuan.spec import CodeBook
-from juesuan.tables import Amount, Row, Section, Table, Workbook
+from juesuan.tables import Amount, AmountColumns, Row, Section, Table, Workbook
 from juesuan.validators.messages import fmt
 from juesuan.validators.view import cell_label, column_label
 
@@ -168,76 +168,109 @@ def _row_starts(section: Section) -> Iterator[tuple[Row, int]]:
 
 @dataclass
 class _AmountColumns:
-    """Every amount cell of every readable table in table and sheet order, as columns: which
-    are negative, exempt, and their decimals. A frame row maps back to its cell through `at`.
+    """Every amount cell of every readable table, section by section in table order, as
+    columns: which are negative, exempt, and their decimals. A frame row maps back to its cell
+    through `at`.
+
+    A section read by the reader's column path (`Section.amount_columns`) is taken as it is,
+    column after column; any other section row after row. `failed` puts failures back in
+    table, row and column order, whichever way their section was laid out.
 
     Blank cells and formulas without their value are in the columns too, as neither negative
     nor with decimals (the reader gives them none): telling them apart would cost two more
     passes over every amount (~0.13 ms), where `failed` drops the odd failure at one."""
 
-    sections: list[tuple[Table, Section]]
+    sections: list[tuple[Table, Section, AmountColumns | None]]
     first: list[int]  # the position of each section's first amount
     negative: npt.NDArray[np.bool_]
     exempt: npt.NDArray[np.bool_]
     decimals: npt.NDArray[np.int64]
 
-    def at(self, i: int) -> _AmountAt:
-        """The amount at position `i` (worked out for a failure only)."""
+    def at(self, i: int) -> tuple[tuple[int, int, int], _AmountAt]:
+        """The amount at position `i` (worked out for a failure only), with where it stands in
+        table, row and column order."""
         k = bisect.bisect_right(self.first, i) - 1
-        table, section = self.sections[k]
+        table, section, columns = self.sections[k]
         offset = i - self.first[k]
-        for row, start in _row_starts(section):
+        if columns is not None:
+            j, r = divmod(offset, len(section.rows))
+            row, column = section.rows[r], columns.keys[j]
+            return (k, r, j), _AmountAt(table, section, row, column, row.values[column])
+        for r, (row, start) in enumerate(_row_starts(section)):
             if offset - start < len(row.values):
-                column = list(row.values)[offset - start]
-                return _AmountAt(table, section, row, column, row.values[column])
+                j = offset - start
+                column = list(row.values)[j]
+                return (k, r, j), _AmountAt(table, section, row, column, row.values[column])
         raise IndexError(i)  # pragma: no cover - positions come from the same sections
 
     def failed(self, positions: list[int]) -> list[_AmountAt]:
-        """The amounts at `positions` that are known: printed, not a formula without its value."""
-        out = [self.at(i) for i in positions]
+        """The amounts at `positions` that are known (printed, not a formula without its
+        value), in table, row and column order."""
+        out = [at for _, at in sorted(map(self.at, positions), key=itemgetter(0))]
         return [at for at in out if at.amount.value is not None and not at.amount.unknown]
 
 
 def _amounts(wb: Workbook) -> _AmountColumns:
-    """The amount columns, built by C-level passes (`map` over attribute getters, read by
-    numpy from a list or a buffer) instead of a Python loop per amount."""
+    """The amount columns, built by C-level passes (the reader's own columns, `map` over
+    attribute getters for a section read row by row, read by numpy from a list or a buffer)
+    instead of a Python loop per amount."""
     import numpy as np
 
-    sections: list[tuple[Table, Section]] = []
+    sections: list[tuple[Table, Section, AmountColumns | None]] = []
     first: list[int] = []
-    amounts: list[Amount] = []
+    values: list[Decimal | None] = []
+    places: list[int] = []
     for key in sorted(wb.tables):
         table = wb.tables[key]
         if table.usable:
             for section in table.sections.values():
-                sections.append((table, section))
-                first.append(len(amounts))
-                amounts.extend([a for row in section.rows for a in row.values.values()])
-    values = list(map(_VALUE, amounts))
+                columns = section.amount_columns()
+                sections.append((table, section, columns))
+                first.append(len(values))
+                if columns is not None:
+                    values.extend(chain.from_iterable(columns.values))
+                    places.extend(chain.from_iterable(columns.places))
+                else:
+                    amounts = [a for row in section.rows for a in row.values.values()]
+                    values.extend(map(_VALUE, amounts))
+                    places.extend(map(_DECIMALS, amounts))
     # nearly every workbook has no negative amount: its smallest non-zero figure (a C-level
     # `min`; blanks and zeros filtered out) says so without a comparison per amount
     if min(filter(None, values), default=_ZERO) < _ZERO:
         negative = np.array(list(map(_negative, values)), bool)
     else:
-        negative = np.zeros(len(amounts), bool)
-    exempt = np.zeros(len(amounts), bool)
-    for (table, section), at in zip(sections, first, strict=True):
+        negative = np.zeros(len(values), bool)
+    exempt = np.zeros(len(values), bool)
+    for (table, section, columns), at in zip(sections, first, strict=True):
         for t, s, r, c in NEGATIVE_EXEMPT:
-            if (table.key, section.key) != (t, s):
-                continue
-            for row, start in _row_starts(section):
-                if row.key != r:
-                    continue
-                if c is None:
-                    exempt[at + start : at + start + len(row.values)] = True
-                elif c in row.values:
-                    exempt[at + start + list(row.values).index(c)] = True
+            if (table.key, section.key) == (t, s):
+                for i in _exempt(section, columns, r, c):
+                    exempt[at + i] = True
     try:
         # bytes are read by numpy as they are (~8 ns less per amount than a list)
-        decimals = np.frombuffer(bytes(map(_DECIMALS, amounts)), np.uint8).astype(np.int64)
+        decimals = np.frombuffer(bytes(places), np.uint8).astype(np.int64)
     except ValueError:  # 256 decimals or more: a number written with an exponent
-        decimals = np.array(list(map(_DECIMALS, amounts)), np.int64)
+        decimals = np.array(places, np.int64)
     return _AmountColumns(sections, first, negative, exempt, decimals)
+
+
+def _exempt(
+    section: Section, columns: AmountColumns | None, key: str, column: str | None
+) -> list[int]:
+    """The positions within a section's amounts of row `key`'s cells (or of its one `column`)."""
+    out: list[int] = []
+    if columns is not None:
+        n = len(section.rows)
+        for r, row in enumerate(section.rows):
+            if row.key == key:
+                out.extend(
+                    j * n + r for j, k in enumerate(columns.keys) if column is None or k == column
+                )
+        return out
+    for row, start in _row_starts(section):
+        if row.key == key:
+            out.extend(start + j for j, k in enumerate(row.values) if column is None or k == column)
+    return out
 
 
 def _name_cell(section: Section, row: Row, panels: bool) -> str:

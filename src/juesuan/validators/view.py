@@ -8,11 +8,13 @@ entry per rule and table, never into a difference.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from operator import attrgetter
 
 from juesuan.spec import CodeBook
-from juesuan.tables import Amount, Row, Section, Table, Workbook
+from juesuan.tables import Amount, AmountColumns, Row, Section, Table, Workbook
 from juesuan.validators.expr import PANEL_SELECTOR
 
 
@@ -77,7 +79,7 @@ def ancestors(code: str) -> list[str]:
     return out
 
 
-_KEY, _CODE = attrgetter("key"), attrgetter("code")
+_KEY, _CODE, _AT = attrgetter("key"), attrgetter("code"), attrgetter("at")
 
 
 def _nearest_parents(codes: frozenset[str]) -> tuple[dict[str, str | None], frozenset[str]]:
@@ -127,6 +129,13 @@ class SectionView:
     selected: dict[str, tuple[Row, ...]] = field(default_factory=dict)
     # the section's one amount column, for references that name none (implicit_column)
     only_column: str | None = None
+    # the reader's columns of the section (Section.amount_columns), asked for once: see figures
+    columns: AmountColumns | None = None
+    columns_asked: bool = False
+    # figures' answers for the rows of another section, by (id(rows), column), with the rows
+    aligned: dict[tuple[int, str], tuple[Sequence[Row], list[Decimal | None]]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def of(cls, section: Section) -> SectionView:
@@ -134,6 +143,42 @@ class SectionView:
         # the first row of each key: later ones overwritten by earlier ones
         by_key = dict(zip(map(_KEY, reversed(rows)), reversed(rows), strict=True))
         return cls(section, by_key, frozenset(filter(None, map(_CODE, rows))))
+
+    def sums(self, column: str) -> list[Decimal] | None:
+        """Column `column` of the reader's columns as a sum counts it (a blank is 0), row `i`
+        of the section at `i` (so at `row.at`); None when the section was not read by columns
+        or the column is not among them."""
+        if not self.columns_asked:
+            self.columns, self.columns_asked = self.section.amount_columns(), True
+        columns = self.columns
+        if columns is None or column not in columns.keys:
+            return None
+        return columns.sums(column)
+
+    def figures(self, rows: Sequence[Row], column: str, own: bool) -> list[Decimal | None] | None:
+        """Column `column` as a sum counts it (a blank is 0), read from the reader's columns:
+        for `rows`, this section's own rows (`own`, a selection in sheet order), or the rows of
+        another section, each matched by its key to this section's row (None where this
+        section prints no row with that key). None when the section was not read by columns
+        (or the column is not among them): the caller reads the rows' Amounts instead.
+
+        What the plain passes add up: C-level passes over a column (~20 ns a figure) where
+        reading each row's Amount took ~75 ns."""
+        sums: list[Decimal | None] | None = self.sums(column)  # type: ignore[assignment]
+        if sums is None:
+            return None
+        if own:
+            if len(rows) == len(sums):  # the whole section: a selection keeps sheet order
+                return sums
+            return list(map(sums.__getitem__, map(_AT, rows)))
+        known = self.aligned.get((id(rows), column))
+        if known is not None and known[0] is rows:
+            return known[1]
+        by_key = self.by_key
+        found = [by_key.get(key) for key in map(_KEY, rows)]
+        out = [None if r is None else sums[r.at] for r in found]
+        self.aligned[(id(rows), column)] = (rows, out)
+        return out
 
     def parent_of(self, row: Row) -> str | None:
         """The nearest printed ancestor's code of a row of this section, or None when the row
