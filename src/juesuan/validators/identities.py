@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import repeat
-from operator import add, eq, is_, le, mul, neg, sub
+from itertools import compress, repeat
+from operator import add, eq, is_, le, mul, neg, not_, sub
 from typing import cast
 
 from juesuan.tables import Row, Table
@@ -332,14 +332,16 @@ def _not_plainly_by_columns(
         figures.append((found, how, weight))
     (total, _, _), items = figures[0], figures[1:]
     # a partner row not printed: the full path says what it counts as
-    missing = [False] * len(current)
+    missing: list[bool] | None = None
     if _has_none(total):
-        missing = [m or v is None for m, v in zip(missing, total, strict=True)]
+        missing = [v is None for v in total]
         total = [_ZERO if v is None else v for v in total]
     expected: list[Decimal] | None = None
     for column, how, weight in items:
         if _has_none(column):
-            missing = [m or v is None for m, v in zip(missing, column, strict=True)]
+            missing = [
+                m or v is None for m, v in zip(missing or repeat(False), column, strict=False)
+            ]
             column = [_ZERO if v is None else v for v in column]
         values = cast(list[Decimal], column)
         if how == _ADD:
@@ -356,6 +358,8 @@ def _not_plainly_by_columns(
     held = map(eq, sums, expected) if expected is not None else map(eq, sums, repeat(_ZERO))
     if check.relation != "=":
         held = map(le, sums, expected) if expected is not None else map(le, sums, repeat(_ZERO))
+    if missing is None:  # nearly always: every partner row printed
+        return list(compress(current, map(not_, held)))
     return [row for row, ok, m in zip(current, held, missing, strict=True) if m or not ok]
 
 
