@@ -487,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     repeats = 7 if args.quick else 25
-    # bureaus check hundreds: the ~0.7 s before the first file and after the last are paid
+    # bureaus check hundreds: the ~0.5 s before the first file and after the last are paid
     # once per run, so a small batch understates what the second worker brings
     batch = args.batch or (30 if args.quick else 200)
     compiled = compile_package()
