@@ -268,15 +268,8 @@ def test_missing_t8_skips_x9_with_one_reason(tmp_path: Path) -> None:
 # --- the catalogue -------------------------------------------------------------------------------
 
 
-def test_registry_knows_every_cross_code() -> None:
-    for code, name, severity, summary, summary_en in metadata(CROSS):
-        r = RULES[code]
-        assert (r.name, r.severity.value, r.summary, r.summary_en) == (
-            name,
-            severity,
-            summary,
-            summary_en,
-        )
+def test_cross_rules_cover_x1_to_x14() -> None:
+    # their registry entries: test_identities.test_registry_knows_every_catalogue_code
     bases = [r.info.basis for r in load_rules(CROSS)]
     # X4 and X8 have a second rule each: the other direction (XT216, XT217)
     assert sorted(set(bases), key=lambda b: int(b[1:])) == [f"X{i}" for i in range(1, 15)]

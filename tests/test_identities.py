@@ -21,7 +21,7 @@ from juesuan.findings import Finding, Severity, Skipped
 from juesuan.read import read_workbook
 from juesuan.rules import RULES
 from juesuan.spec import load_edition
-from juesuan.validators.catalogue import metadata
+from juesuan.validators.catalogue import CROSS, WITHIN, metadata
 from juesuan.validators.engine import check_within
 from juesuan.validators.expr import CatalogueError, Ref, is_selector, parse_check
 from juesuan.validators.rulebook import (
@@ -397,14 +397,7 @@ def test_planted_value_defect(name: str, tmp_path: Path) -> None:
     assert skipped == []
     assert not [f for f in within if f.code in VALUE_CASES]  # never twice
     findings = [*wb.findings, *within]
-    expected = {(code, *cell_of(fx, key)) for code, key in case.expect}
-    assert serious(findings) == expected, "\n".join(f.line() for f in findings)
-    code, key = case.expect[0]
-    first = next(f for f in findings if (f.code, f.sheet, f.cell) == (code, *cell_of(fx, key)))
-    assert first.table == key[0]
-    assert first.severity is RULES[code].severity
-    if case.related:
-        assert [(r.sheet, r.cell) for r in first.related] == [cell_of(fx, k) for k in case.related]
+    _found_as_planted(fx, findings, case)
 
 
 def test_every_code_has_a_failing_case() -> None:
@@ -417,6 +410,16 @@ def test_planted_defect(name: str, tmp_path: Path) -> None:
     variant = replace(case.variant, plant=case.plant)
     fx, findings, skipped = run(tmp_path, variant)
     assert skipped == []
+    first = _found_as_planted(fx, findings, case)
+    if case.related:
+        for r, k in zip(first.related, case.related, strict=True):
+            if k in fx.amounts:
+                assert r.value == fx.amounts[k].value
+
+
+def _found_as_planted(fx: Fixture, findings: list[Finding], case: Case) -> Finding:
+    """The findings are exactly the planted ones, the first at its cell, table and severity,
+    naming the related cells in order; returns that first finding."""
     expected = {(code, *cell_of(fx, key)) for code, key in case.expect}
     assert serious(findings) == expected, "\n".join(f.line() for f in findings)
     code, key = case.expect[0]
@@ -425,9 +428,7 @@ def test_planted_defect(name: str, tmp_path: Path) -> None:
     assert first.severity is RULES[code].severity
     if case.related:
         assert [(r.sheet, r.cell) for r in first.related] == [cell_of(fx, k) for k in case.related]
-        for r, k in zip(first.related, case.related, strict=True):
-            if k in fx.amounts:
-                assert r.value == fx.amounts[k].value
+    return first
     if code.startswith("SM") and first.actual is not None and first.expected is not None:
         assert first.difference == first.actual - first.expected
         assert first.tolerance is not None and first.difference is not None
@@ -561,8 +562,9 @@ def test_missing_column_skips_the_rule_but_not_the_other_columns(tmp_path: Path)
 # --- the catalogue as data -------------------------------------------------------------------------
 
 
-def test_registry_knows_every_catalogue_code() -> None:
-    for code, name, severity, summary, summary_en in metadata():
+@pytest.mark.parametrize("catalogue", [WITHIN, CROSS])
+def test_registry_knows_every_catalogue_code(catalogue: str) -> None:
+    for code, name, severity, summary, summary_en in metadata(catalogue):
         r = RULES[code]
         assert (r.name, r.severity.value, r.summary, r.summary_en) == (
             name,

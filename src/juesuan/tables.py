@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import count, repeat
-from operator import attrgetter, eq, is_, itemgetter
+from operator import attrgetter, eq, is_
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -74,14 +74,13 @@ class AmountColumns:
 
     def take(self, rows: list[int]) -> AmountColumns:
         """Only the data rows at `rows`, in that order."""
-        pick = itemgetter(*rows) if len(rows) > 1 else (lambda seq: tuple(seq[i] for i in rows))
         return AmountColumns(
             self.sheet,
             self.keys,
             self.letters,
-            list(pick(self.numbers)),
-            [pick(column) for column in self.values],
-            [pick(column) for column in self.places],
+            list(map(self.numbers.__getitem__, rows)),
+            [tuple(map(column.__getitem__, rows)) for column in self.values],
+            [tuple(map(column.__getitem__, rows)) for column in self.places],
         )
 
     def sums(self, key: str) -> list[Decimal]:

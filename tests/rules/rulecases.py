@@ -119,9 +119,7 @@ _LEVELS = {3: "类", 5: "款", 7: "项"}
 def reflag(tables: Iterable[Table]) -> None:
     """`Table.empty` as the reader sets it (parse/table.py): no amount other than blank or 0."""
     for table in tables:
-        table.empty = not any(
-            a.value for s in table.sections.values() for r in s.rows for a in r.values.values()
-        )
+        table.empty = not any(s.prints_amount() for s in table.sections.values())
 
 
 def apply(case: Case) -> Workbook:

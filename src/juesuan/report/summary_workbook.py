@@ -250,12 +250,7 @@ def _submissions(book: _Book, rows: Sequence[Row], ignored: int, lang: str, now:
         problems = first_problems(report, lang)
         flags = "\n".join(row.flags)
         ws.write_number(r, 0, i, book.center)
-        ws.write_string(r, 1, report.file, book.text)
-        ws.write_string(r, 2, report.unit_name or "", book.text)
-        if report.year is not None:
-            ws.write_number(r, 3, report.year, book.center)
-        else:
-            ws.write_blank(r, 3, None, book.center)
+        _submission(ws, r, 1, report, book)
         ws.write_string(r, 4, _w(report.status, lang), book.status[report.status])
         for col, severity in ((5, Severity.ERROR), (6, Severity.WARNING), (7, Severity.NOTICE)):
             ws.write_number(r, col, report.count(severity), book.center)
@@ -297,12 +292,7 @@ def _findings(book: _Book, rows: Sequence[Row], lang: str) -> None:
         report = row.report
         for f in report.sorted_findings():
             r += 1
-            ws.write_string(r, 0, report.file, book.text)
-            ws.write_string(r, 1, report.unit_name or "", book.text)
-            if report.year is not None:
-                ws.write_number(r, 2, report.year, book.center)
-            else:
-                ws.write_blank(r, 2, None, book.center)
+            _submission(ws, r, 0, report, book)
             ws.write_string(r, 3, _w(f.severity.value, lang), book.severity[f.severity])
             ws.write_string(r, 4, f.code, book.center)
             ws.write_string(r, 5, f.name, book.text)
@@ -321,6 +311,16 @@ def _findings(book: _Book, rows: Sequence[Row], lang: str) -> None:
                 _height([(report.file, 30), (report.unit_name or "", 24), (f.text(lang), 60)]),
             )
     ws.autofilter(0, 0, max(r, 1), len(keys) - 1)
+
+
+def _submission(ws: Any, r: int, c: int, report: Report, book: _Book) -> None:
+    """Which submission a row is about: its file, unit and year from column `c` on."""
+    ws.write_string(r, c, report.file, book.text)
+    ws.write_string(r, c + 1, report.unit_name or "", book.text)
+    if report.year is not None:
+        ws.write_number(r, c + 2, report.year, book.center)
+    else:
+        ws.write_blank(r, c + 2, None, book.center)
 
 
 def _amount(ws: Any, r: int, c: int, value: Decimal | None, book: _Book) -> None:

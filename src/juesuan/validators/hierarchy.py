@@ -59,7 +59,7 @@ def run_hierarchy(ctx: Context, rule: HierarchyRule) -> None:
         ctx.skip(info, rule.table, missing_column(table, sv.section, missing))
     total_row = sv.by_key.get(rule.total_row) if rule.total_row else None
     # the reader's columns of the section, when it has them: see _not_plainly_by_columns
-    sums = [sv.sums(c) for c in present] if ctx.used is None else []
+    sums = [sv.sums(c) for c in present]
     by_columns = cast(list[list[Decimal]], sums) if None not in sums else None
     for parent, kids in _families(sv, total_row):
         if parent is None:

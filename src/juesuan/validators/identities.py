@@ -353,11 +353,9 @@ def _not_plainly_by_columns(
         else:
             weighed = list(map(mul, repeat(weight), values))
             expected = weighed if expected is None else list(map(add, expected, weighed))
-    sums = cast(list[Decimal], total)
     # exact: sums of printed figures (15 significant digits at most) in the default context
-    held = map(eq, sums, expected) if expected is not None else map(eq, sums, repeat(_ZERO))
-    if check.relation != "=":
-        held = map(le, sums, expected) if expected is not None else map(le, sums, repeat(_ZERO))
+    holds = eq if check.relation == "=" else le
+    held = map(holds, cast(list[Decimal], total), repeat(_ZERO) if expected is None else expected)
     if missing is None:  # nearly always: every partner row printed
         return list(compress(current, map(not_, held)))
     return [row for row, ok, m in zip(current, held, missing, strict=True) if m or not ok]
