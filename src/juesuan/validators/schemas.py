@@ -17,7 +17,11 @@ the exact cell (or, for a code record, to every row that prints it):
 
 What cannot be vectorised is computed in Python while the frame is built, from the exact
 Decimal (sign, decimals) or the code book (expected name, whether the name matches), by
-C-level passes where it is per amount; the checks then run on those columns. ST109 (a row printed twice) stays in the reader: it drops the
+C-level passes where it is per amount; the checks then run on those columns. A code record's
+columns (its format, whether it is listed, whether its name matches) are worked out once per
+process and code book, as the same records print in every workbook of an edition; pandas'
+string methods would cost more on a frame this small (~0.15 ms a workbook) than the regular
+expression on a record not seen before. ST109 (a row printed twice) stays in the reader: it drops the
 repeated row so that no sum counts it twice, and the typed tables keep no trace of it.
 
 pandas and pandera are imported on first use only (~0.3 s), never at `import juesuan`.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -73,6 +78,7 @@ def _check(code: str, what: str, fn: Any) -> pa.Check:
 
 # a code qualified by its code book: 3, 5 or 7 digits; an economic code 3 or 5
 CODE_FORMAT = r"function:\d{3}(?:\d{2}){0,2}|economic:\d{3}(?:\d{2})?"
+_CODE_FORMAT_RE = re.compile(CODE_FORMAT, re.ASCII)
 
 
 @functools.cache
@@ -105,9 +111,7 @@ def schemas() -> Schemas:
             _check(
                 "CD101",
                 "a code is 3, 5 or 7 digits (an economic code 3 or 5)",
-                # one regular expression over the qualified code: a second test of the length
-                # of economic codes cost as much again (~0.1 ms)
-                lambda df: df["code"].str.fullmatch(CODE_FORMAT),
+                lambda df: df["well_formed"],
             ),
             _check(
                 "CD102",
@@ -337,12 +341,43 @@ def _codes(wb: Workbook) -> _CodeRecords:
     return _CodeRecords(records, books)
 
 
-@functools.lru_cache(maxsize=8192)
 def _names_match(name: str, expected: str | None) -> bool:
-    # the same codes and names print in every workbook of an edition
     return expected is None or bool(
         set(textnorm.label_keys(name)) & set(textnorm.label_keys(expected))
     )
+
+
+# what the code schema checks of one record: well formed, unlisted, unlisted where the
+# dictionary lists every sibling, named, the name matches
+_RecordColumns = tuple[bool, bool, bool, bool, bool]
+# keyed by the code book's identity (a book is built once per process and edition; it is kept
+# in the value so that its id cannot be reused while the entry lives)
+_RECORD_COLUMNS: dict[tuple[int, _Record], tuple[CodeBook, _RecordColumns]] = {}
+_RECORD_CACHE_SIZE = 1 << 16
+
+
+def _record_columns(book: CodeBook, record: _Record) -> _RecordColumns:
+    """The code schema's columns of one record, worked out once per process and code book:
+    the same codes and names print in every workbook of an edition."""
+    key = (id(book), record)
+    hit = _RECORD_COLUMNS.get(key)
+    if hit is not None and hit[0] is book:
+        return hit[1]
+    kind, code, label = record
+    name = label[len(code) :].strip()
+    expected = book.name(code)
+    columns = (
+        _CODE_FORMAT_RE.fullmatch(f"{kind}:{code}") is not None,
+        # CD102/CD103 apply to well-formed codes only, as CD101 covers the others
+        expected is None and CodeBook.level(code) is not None,
+        book.is_unknown(code),
+        bool(name),
+        _names_match(name, expected),
+    )
+    if len(_RECORD_COLUMNS) >= _RECORD_CACHE_SIZE:
+        _RECORD_COLUMNS.clear()
+    _RECORD_COLUMNS[key] = (book, columns)
+    return columns
 
 
 def frames(wb: Workbook) -> tuple[pd.DataFrame, _AmountColumns, pd.DataFrame, _CodeRecords]:
@@ -359,26 +394,13 @@ def frames(wb: Workbook) -> tuple[pd.DataFrame, _AmountColumns, pd.DataFrame, _C
         {"negative": amounts.negative, "exempt": amounts.exempt, "decimals": amounts.decimals}
     )
     codes = _codes(wb)
-    # one pass over the distinct records for all the columns the code schema checks
-    code_text: list[str] = []
-    unlisted: list[bool] = []
-    complete: list[bool] = []
-    named: list[bool] = []
-    name_matches: list[bool] = []
-    for kind, code, label in codes.records:
-        book = codes.books[kind]
-        name = label[len(code) :].strip()
-        expected = book.name(code)
-        code_text.append(f"{kind}:{code}")
-        # CD102/CD103 apply to well-formed codes only, as CD101 covers the others
-        unlisted.append(expected is None and CodeBook.level(code) is not None)
-        complete.append(book.is_unknown(code))
-        named.append(bool(name))
-        name_matches.append(_names_match(name, expected))
+    checked = [_record_columns(codes.books[record[0]], record) for record in codes.records]
+    well_formed, unlisted, complete, named, name_matches = (
+        zip(*checked, strict=True) if checked else ((),) * 5
+    )
     code_frame = pd.DataFrame(
         {
-            # a string dtype: the regular expression runs in one pass, not value by value
-            "code": pd.array(code_text, dtype="string"),
+            "well_formed": np.array(well_formed, dtype=bool),
             "unlisted": np.array(unlisted, dtype=bool),
             "complete": np.array(complete, dtype=bool),
             "named": np.array(named, dtype=bool),
