@@ -23,7 +23,7 @@ def read_workbook(path: Path | str, *, limits: Limits | None = None) -> Workbook
     """Read the nine tables of a workbook file. Raises InputProblem when the file is unusable."""
     path = Path(path)
     info = scan(path, limits or Limits())
-    grids = read_grids(path, info.formulas_without_value)
+    grids = read_grids(path, info.formulas_without_value, info.stored)
     return tables_from_grids(path, grids)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import cast
 
@@ -11,17 +12,24 @@ from juesuan.io.grid import CellValue, Grid
 from juesuan.io.problems import InputProblem
 
 
-def read_grids(path: Path, formulas: dict[str, tuple[str, ...]] | None = None) -> list[Grid]:
+def read_grids(
+    path: Path, formulas: dict[str, tuple[str, ...]] | None = None, stored: bytes | None = None
+) -> list[Grid]:
     """Every worksheet as a grid with absolute positions (row 0 is sheet row 1).
 
     `formulas` maps sheet names to the A1 cells holding formulas without a cached value (from
     the package scan); calamine reads those as blank, the grid remembers they are unknown.
+    `stored`: the package as the scan hands it over (io/stored_package.py), read instead of
+    the file.
     """
     formulas = formulas or {}
     try:
         # from the content, not the extension: WPS and many portals save .xlsx content as .xls
-        with path.open("rb") as f:
-            book = pc.CalamineWorkbook.from_filelike(f)
+        if stored is not None:
+            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(stored))
+        else:
+            with path.open("rb") as f:
+                book = pc.CalamineWorkbook.from_filelike(f)
     except pc.PasswordError as exc:
         raise InputProblem(
             "IN103",

@@ -19,6 +19,10 @@ What it guards, and why (python-calamine is the reader that follows):
 - OLE compound files: encrypted OOXML (`EncryptionInfo`/`EncryptedPackage`), .xls with a
   FILEPASS record, and other Office documents (Word, PowerPoint) are told apart.
 
+A package small enough to be read into memory is handed to calamine as the scan inflated it
+(`PackageInfo.stored`, io/stored_package.py): calamine neither inflates the parts again nor
+reads a file that may have changed since it was checked.
+
 Only `InputProblem` leaves `scan`.
 """
 
@@ -42,6 +46,7 @@ from typing import BinaryIO, Literal
 from xml.etree import ElementTree as ET
 
 from juesuan.io.problems import InputProblem
+from juesuan.io.stored_package import stored_package
 
 Format = Literal["xlsx", "xlsm", "xlsb", "xls", "ods"]
 
@@ -60,6 +65,9 @@ class PackageInfo:
     format: Format
     formulas_without_value: dict[str, tuple[str, ...]]  # sheet name → A1 addresses, in order
     sheet_names: tuple[str, ...]  # as the workbook lists them (all sheet types)
+    # the package for calamine, its XML parts stored as the scan inflated them
+    # (io/stored_package.py); None: calamine reads the file
+    stored: bytes | None = field(default=None, compare=False, repr=False)
 
 
 _CHUNK = 1 << 20  # bytes inflated per read
@@ -312,7 +320,7 @@ def _scan_zip(fh: BinaryIO, size: int, name: str, limits: Limits) -> PackageInfo
     package = None
     if size <= _IN_MEMORY:
         fh.seek(0)
-        package = fh.read(size)
+        package = _InMemory(fh.read(size))
     try:
         zf = zipfile.ZipFile(fh)
     except Exception as exc:
@@ -373,6 +381,9 @@ def _sniff_encoding(raw: bytes) -> str | None:
 
 # A package this small is read into memory whole: its XML parts are all inflated anyway.
 _IN_MEMORY = 4 << 20
+# what a package in memory keeps of its inflated parts for calamine; the parts past it are
+# handed over compressed
+_KEEP_INFLATED = 32 << 20
 _ZIP_REFUSED_FLAGS = 0x61  # encrypted, compressed patched data, strong encryption
 
 
@@ -424,14 +435,31 @@ def _inflate_whole(package: bytes, info: zipfile.ZipInfo) -> bytes:
     return out
 
 
+class _InMemory:
+    """A package read into memory whole, and the members inflated from it so far: calamine
+    is handed them (`stored_package`) instead of inflating them again."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.inflated: dict[int, bytes] = {}  # by the member's header offset
+        self.kept = 0
+
+    def inflate(self, info: zipfile.ZipInfo) -> bytes:
+        out = _inflate_whole(self.data, info)
+        if self.kept + len(out) <= _KEEP_INFLATED:
+            self.inflated[info.header_offset] = out
+            self.kept += len(out)
+        return out
+
+
 def _utf8_chunks(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, package: bytes | None = None
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, package: _InMemory | None = None
 ) -> Iterator[tuple[bytes, bool]]:
     """Inflate a member in bounded chunks as UTF-8 bytes (UTF-16 parts are transcoded so that
     the byte patterns below see them). Yields (chunk, is_last). `package`: the whole file,
     when it was read into memory."""
     if package is not None and _inflatable_whole(info):
-        raw = _inflate_whole(package, info)
+        raw = package.inflate(info)
         enc = _sniff_encoding(raw)
         yield (raw.decode(enc, "replace").encode("utf-8") if enc else raw), True
         return
@@ -453,7 +481,7 @@ def _segments(
     zf: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     cut: Callable[[bytes], int],
-    package: bytes | None = None,
+    package: _InMemory | None = None,
 ) -> Iterator[bytes]:
     """Whole-markup segments of a member: each chunk is cut where `cut` says (at a tag start),
     the remainder is carried into the next one."""
@@ -577,7 +605,7 @@ class _OoxmlScan:
         members: dict[str, zipfile.ZipInfo],
         name: str,
         limits: Limits,
-        package: bytes | None = None,
+        package: _InMemory | None = None,
     ) -> None:
         self.zf = zf
         self.package = package  # the whole file, when small enough to read at once
@@ -652,7 +680,7 @@ class _OoxmlScan:
             )
         with self.reading(info.filename):
             if self.package is not None and _inflatable_whole(info):
-                raw = _inflate_whole(self.package, info)
+                raw = self.package.inflate(info)
             else:
                 with self.zf.open(info) as fp:
                     raw = fp.read(cap + 1)
@@ -728,7 +756,10 @@ class _OoxmlScan:
             found[sheet_name] = self.scan_worksheet(self.members[part], sheet_name)
         self.check_rest(set(part_sheet))
         formulas = {n: found[n] for n, p in sheets if p is not None and found.get(n)}
-        return PackageInfo(fmt, formulas, tuple(n for n, _ in sheets))
+        stored = None
+        if self.package is not None:
+            stored = stored_package(self.package.data, self.zf.infolist(), self.package.inflated)
+        return PackageInfo(fmt, formulas, tuple(n for n, _ in sheets), stored)
 
     def scan_worksheet(self, info: zipfile.ZipInfo, sheet_name: str) -> tuple[str, ...]:
         st = _Sheet(sheet_name, single=info.file_size <= _CHUNK)
