@@ -7,8 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import eq, itemgetter
 from typing import cast
 
 from juesuan import textnorm
@@ -17,7 +17,7 @@ from juesuan.io.grid import CellValue, Grid, a1, col_letter
 from juesuan.parse.amounts import float_amount, parse
 from juesuan.parse.header import HeaderMap, MappedColumn, is_column_number_row
 from juesuan.rules import finding
-from juesuan.spec import CodeBook, Edition, RowSpec, SectionSpec, TableSpec
+from juesuan.spec import LEVEL_BY_DIGITS, CodeBook, Edition, RowSpec, SectionSpec, TableSpec
 from juesuan.tables import Amount, AmountColumns, Column, Row, Section
 
 # a name never starts with a Latin letter: "20103O1" is a mistyped code, not 20103 + "O1"
@@ -428,14 +428,13 @@ def _plain_coded_rows(
         return None  # a row without a code that is not the 合计 row: ST108
     if len(totals) > 1 or len(set(codes)) != len(codes):
         return None  # a repeated row: ST109
-    levels = list(map(CodeBook.level, codes))
-    classes = ctx.edition.function_classes
-    if any(
-        level == "类" and code not in classes for code, level in zip(codes, levels, strict=True)
+    # every code is all digits or "" here: CodeBook.level by the length alone (0 → None)
+    levels = list(map(LEVEL_BY_DIGITS.get, map(len, codes)))
+    if not frozenset(ctx.edition.function_classes).issuperset(
+        compress(codes, map(eq, levels, repeat("类")))
     ):
         return None  # CD104
-    letter = col_letter(code_at)
-    cells = [f"{letter}{r + 1}" for r in rows]
+    cells = list(map(col_letter(code_at).__add__, amounts.numbers))
     labels = [f"{code} {name}" if name else code for code, name in zip(codes, names, strict=True)]
     out = list(
         map(

@@ -2,6 +2,7 @@
 
 from juesuan.spec.load import available_editions, edition_for_year, load_edition
 from juesuan.spec.model import (
+    LEVEL_BY_DIGITS,
     CodeBook,
     ColumnSpec,
     Edition,
@@ -12,6 +13,7 @@ from juesuan.spec.model import (
 )
 
 __all__ = [
+    "LEVEL_BY_DIGITS",
     "CodeBook",
     "ColumnSpec",
     "Edition",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -111,7 +112,8 @@ class TableSpec:
         return (self.title, *self.aliases)
 
 
-_LEVELS: dict[int, CodeLevel] = {3: "类", 5: "款", 7: "项"}
+# a code's level by its number of digits
+LEVEL_BY_DIGITS: Mapping[int, CodeLevel] = {3: "类", 5: "款", 7: "项"}
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class CodeBook:
 
     @staticmethod
     def level(code: str) -> CodeLevel | None:
-        return _LEVELS.get(len(code)) if code.isdigit() else None
+        return LEVEL_BY_DIGITS.get(len(code)) if code.isdigit() else None
 
     @staticmethod
     def parent(code: str) -> str:
