@@ -122,7 +122,7 @@ def stages(path: Path) -> dict[str, float]:
     info = scan(path, Limits())
     out["package scan"] = time.perf_counter() - start
     start = time.perf_counter()
-    grids = read_grids(path, info.formulas_without_value)
+    grids = read_grids(path, info.formulas_without_value, info.stored)
     out["calamine → grids"] = time.perf_counter() - start
     check = schemas.check_schemas
     schemas.check_schemas = lambda wb: []  # type: ignore[assignment]
@@ -218,18 +218,25 @@ def tree(pid):
     except OSError:
         pass
     return out
-while proc.poll() is None:
-    for pid in tree(proc.pid):
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmHWM:"):
-                        kb = int(line.split()[1])
-                        peaks[pid] = max(peaks.get(pid, 0), kb)
-        except OSError:
-            pass
-    time.sleep(0.02)
+done = threading.Event()
+def sample():
+    while not done.is_set():
+        for pid in tree(proc.pid):
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            kb = int(line.split()[1])
+                            peaks[pid] = max(peaks.get(pid, 0), kb)
+            except OSError:
+                pass
+        done.wait(0.02)
+sampler = threading.Thread(target=sample)
+sampler.start()
+proc.wait()  # the end as the command ends, not at the sampler's next round (up to 20 ms late)
 wall = time.perf_counter() - start
+done.set()
+sampler.join()
 reader.join()
 print(json.dumps({
     "wall_s": wall,
