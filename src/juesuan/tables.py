@@ -34,6 +34,7 @@ class Amount(NamedTuple):
         return self.value if self.value is not None else Decimal(0)
 
 
+@dataclass(slots=True, eq=False)
 class AmountColumns:
     """The amounts of a section's data rows as columns, as the reader found them: every cell a
     number or blank. Its rows make their `Amount`s from it only when asked (`Row.values`): a
@@ -43,24 +44,13 @@ class AmountColumns:
     `values[k][i]` is column `keys[k]` of data row `i` (None: blank), `places[k][i]` its
     decimal places; `numbers[i]` the row's sheet row number as printed in A1 ("12")."""
 
-    __slots__ = ("_sums", "keys", "letters", "numbers", "places", "sheet", "values")
-
-    def __init__(
-        self,
-        sheet: str,
-        keys: tuple[str, ...],
-        letters: tuple[str, ...],
-        numbers: list[str],
-        values: list[tuple[Decimal | None, ...]],
-        places: list[tuple[int, ...]],
-    ) -> None:
-        self.sheet = sheet
-        self.keys = keys
-        self.letters = letters
-        self.numbers = numbers
-        self.values = values
-        self.places = places
-        self._sums: dict[str, list[Decimal]] = {}
+    sheet: str
+    keys: tuple[str, ...]
+    letters: tuple[str, ...]
+    numbers: list[str]
+    values: list[tuple[Decimal | None, ...]]
+    places: list[tuple[int, ...]]
+    _sums: dict[str, list[Decimal]] = field(default_factory=dict, init=False, repr=False)
 
     def amounts(self, i: int) -> dict[str, Amount]:
         """Data row `i`'s amounts, as the row-by-row reader would have built them."""

@@ -46,7 +46,7 @@ from typing import BinaryIO, Literal
 from xml.etree import ElementTree as ET
 
 from juesuan.io.problems import InputProblem
-from juesuan.io.stored_package import stored_package
+from juesuan.io.stored_package import member_bytes, stored_package
 
 Format = Literal["xlsx", "xlsm", "xlsb", "xls", "ods"]
 
@@ -403,19 +403,7 @@ def _inflate_whole(package: bytes, info: zipfile.ZipInfo) -> bytes:
     bound of what is inflated, the data running out (EOFError), the CRC — without its file
     objects, which cost more than inflating a typical workbook's parts (~0.17 ms of 0.75).
     Raises what zipfile raises: BadZipFile, EOFError, zlib.error, UnicodeDecodeError."""
-    at = info.header_offset
-    head = package[at : at + 30]
-    if len(head) != 30:
-        raise zipfile.BadZipFile("Truncated file header")
-    if head[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile("Bad magic number for file header")
-    (flags,) = struct.unpack_from("<H", head, 6)
-    name_len, extra_len = struct.unpack_from("<HH", head, 26)
-    name = package[at + 30 : at + 30 + name_len].decode("utf-8" if flags & 0x800 else "cp437")
-    if name != info.orig_filename:
-        raise zipfile.BadZipFile(f"File name in directory {info.orig_filename!r} and header differ")
-    start = at + 30 + name_len + extra_len
-    packed = package[start : start + info.compress_size]
+    packed = member_bytes(package, info)
     size = info.file_size
     if info.compress_type == zipfile.ZIP_STORED:
         if len(packed) < min(size, info.compress_size):

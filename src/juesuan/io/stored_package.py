@@ -29,16 +29,33 @@ _VERSION = 20  # 2.0: deflate, the plain format
 _LIMIT = 0xFFFFFFFF  # sizes and offsets past this need ZIP64
 
 
-def _compressed(package: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """A member's bytes as stored in the package (after its local header), or None when the
-    local header is not where the directory says."""
+def member_bytes(package: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes as they stand in the package after its local header (short if the
+    package ends first), with the checks zipfile makes of that header: its signature and the
+    name the directory gives. Raises zipfile.BadZipFile (UnicodeDecodeError for a name that is
+    not in its declared encoding)."""
     at = info.header_offset
     head = package[at : at + 30]
-    if len(head) != 30 or head[:4] != b"PK\x03\x04":
-        return None
+    if len(head) != 30:
+        raise zipfile.BadZipFile("Truncated file header")
+    if head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("Bad magic number for file header")
+    (flags,) = struct.unpack_from("<H", head, 6)
     name_len, extra_len = struct.unpack_from("<HH", head, 26)
+    name = package[at + 30 : at + 30 + name_len].decode("utf-8" if flags & _UTF8_NAME else "cp437")
+    if name != info.orig_filename:
+        raise zipfile.BadZipFile(f"File name in directory {info.orig_filename!r} and header differ")
     start = at + 30 + name_len + extra_len
-    body = package[start : start + info.compress_size]
+    return package[start : start + info.compress_size]
+
+
+def _compressed(package: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's compressed bytes, or None when its local header or its data are not where
+    and what the directory says."""
+    try:
+        body = member_bytes(package, info)
+    except (zipfile.BadZipFile, UnicodeDecodeError):
+        return None
     return body if len(body) == info.compress_size else None
 
 

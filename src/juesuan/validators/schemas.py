@@ -21,8 +21,8 @@ C-level passes where it is per amount; the checks then run on those columns. A c
 columns (its format, whether it is listed, whether its name matches) are worked out once per
 process and code book, as the same records print in every workbook of an edition; pandas'
 string methods would cost more on a frame this small (~0.15 ms a workbook) than the regular
-expression on a record not seen before. ST109 (a row printed twice) stays in the reader: it drops the
-repeated row so that no sum counts it twice, and the typed tables keep no trace of it.
+expression on a record not seen before. ST109 (a row printed twice) stays in the reader: it
+drops the repeated row so that no sum counts it twice, and the typed tables keep no trace of it.
 
 pandas and pandera are imported on first use only (~0.3 s), never at `import juesuan`.
 """
