@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from juesuan import __version__
+from juesuan.cli_usage import INTERRUPTED, Group, Usage
 
 if TYPE_CHECKING:
     from juesuan.validators.extra import ExtraRules
@@ -28,7 +29,7 @@ _LANG = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="juesuan")
 def main() -> None:
     """juesuan（决算）：部门决算九张公开表的校验工具。
@@ -40,6 +41,7 @@ def main() -> None:
       0  未发现达到失败级别的问题 / no findings at the failing level
       1  发现问题 / findings at the failing level
       2  文件无法使用或用法错误 / unusable input or usage error
+    130  按 Ctrl-C 中断 / interrupted
     """
 
 
@@ -54,7 +56,10 @@ def _known_codes(*groups: tuple[str, ...]) -> None:
 
     for c in (c for group in groups for c in group):
         if not any(code.startswith(c) for code in RULES):
-            raise click.BadParameter(f"未知的规则代码或前缀：{c}（用 juesuan rules 查看全部）")
+            raise Usage(
+                f"未知的规则代码或前缀：{c}（用 juesuan rules 查看全部）",
+                f"unknown rule code or prefix: {c} (juesuan rules lists them all)",
+            )
 
 
 _RULES_OPTION = click.option(
@@ -191,14 +196,23 @@ def validate(
     from juesuan.validate import validate_path
 
     if annotate is not None and len(files) != 1:
-        raise click.UsageError("--annotate 只能用于一个输入文件；多个文件请用 --out DIR")
+        raise Usage(
+            "--annotate 只能用于一个输入文件；多个文件请用 --out DIR",
+            "--annotate takes one input file; for several, use --out DIR",
+        )
     texts = text is not None or text_sheet is not None or prior is not None
     if not files and text is None:
-        raise click.UsageError("请给出工作簿，或用 --text 给出情况说明")
+        raise Usage(
+            "请给出工作簿，或用 --text 给出情况说明",
+            "give a workbook, or the explanation text with --text",
+        )
     if texts and len(files) > 1:
-        raise click.UsageError("--text/--text-sheet/--prior 只能用于一个工作簿")
+        raise Usage(
+            "--text/--text-sheet/--prior 只能用于一个工作簿",
+            "--text/--text-sheet/--prior take one workbook",
+        )
     if (text_sheet or prior) and text is None and not files:
-        raise click.UsageError("--text-sheet 需要工作簿")
+        raise Usage("--text-sheet 需要工作簿", "--text-sheet needs a workbook")
     extra = _extra_rules(rule_files, lang)
     _known_codes(select, ignore)
     reports = []
@@ -483,7 +497,7 @@ def intake(
         click.echo(
             "已中断，未写出汇总" if lang != "en" else "interrupted; no summary written", err=True
         )
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
     click.echo(outcome.summary_line(lang, out_dir / SUMMARY))
     if not outcome.entries:
         click.echo("没有找到任何工作簿" if lang != "en" else "no workbook was found", err=True)
