@@ -38,6 +38,15 @@ def fmt_amount(value: Decimal | None) -> str | None:
     return format(value, "f")
 
 
+def past_cents(value: object) -> bool:
+    """An amount with more than two decimals (425.2349). A workbook's "#,##0.00" would show it
+    as 425.23, hiding the very digits a finding may be about, so our outputs show it in full."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return False
+    exponent = value.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent < -2
+
+
 @dataclass(frozen=True, slots=True)
 class Related:
     """A contributing cell: where it is and what it holds."""

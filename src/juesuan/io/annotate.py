@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Literal
 
 from juesuan import __version__
-from juesuan.findings import Finding, Related, Report, Severity
+from juesuan.findings import Finding, Related, Report, Severity, past_cents
 from juesuan.i18n import pick
 
 __all__ = ["AnnotateResult", "annotated_path", "write_annotated_copy"]
@@ -174,6 +174,7 @@ _LOOKS: dict[str, _Look] = {
     "text": replace(_BODY, wrap=True),
     "link": replace(_BODY, color="FF0563C1", underline=True),
     "number": replace(_BODY, number=True),
+    "exact": _BODY,  # General: every decimal of an amount past cents (findings.past_cents)
     "note": replace(_BODY, wrap=True, fill="FFFFF2CC"),
     "sev:error": replace(_BODY, bold=True, color="FFFFFFFF", fill="FFC00000", halign="center"),
     "sev:warning": replace(_BODY, bold=True, color="FF3F3000", fill="FFFFC000", halign="center"),
@@ -385,6 +386,7 @@ def _finding_row(
     link = f"{_quote_sheet(f.sheet or '')}!{f.cell}" if linked else None
     severity = f.severity.value if lang == "en" else f.severity.zh
     table = titles.get(f.table or "", f.table or "")
+    amounts = (f.actual, f.expected, f.difference)
     if not table and f.text_offset is not None:
         table = "情况说明" if lang != "en" else "Explanation text"
     return [
@@ -394,9 +396,7 @@ def _finding_row(
         _Cell(table, "text"),
         _Cell(where, "link" if link else "text", link),
         _Cell(f.text(lang), "text"),
-        _Cell(f.actual, "number"),
-        _Cell(f.expected, "number"),
-        _Cell(f.difference, "number"),
+        *(_Cell(v, "exact" if past_cents(v) else "number") for v in amounts),
         _Cell(_related_text(f.related, f.sheet, lang), "text"),
         _Cell(note, "note"),
         _Cell(_text_place(f, lang), "text"),

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from juesuan import __version__
-from juesuan.findings import Finding, Report, Severity
+from juesuan.findings import Finding, Report, Severity, past_cents
 from juesuan.i18n import pick
 
 _WORDS: dict[str, tuple[str, str]] = {
@@ -161,6 +161,7 @@ class _Book:
         self.text = add({**body, "text_wrap": True})
         self.center = add({**body, "align": "center"})
         self.number = add({**body, "num_format": "#,##0.00"})
+        self.exact = add(body)  # General: every decimal of an amount past cents
         self.link = add({**body, "font_color": "#0563C1", "underline": 1, "text_wrap": True})
         self.flag = add({**body, "text_wrap": True, "bg_color": "#FFF2CC"})
         self.status = {
@@ -327,7 +328,7 @@ def _amount(ws: Any, r: int, c: int, value: Decimal | None, book: _Book) -> None
     if value is None:
         ws.write_blank(r, c, None, book.number)
     else:
-        ws.write_number(r, c, float(value), book.number)
+        ws.write_number(r, c, float(value), book.exact if past_cents(value) else book.number)
 
 
 def _counts(book: _Book, rows: Sequence[Row], lang: str) -> None:
