@@ -241,8 +241,10 @@ def _t4(
         values[("expenditure", f"carry_out.{fund}", fund)] = carry_out[fund]
         values[("expenditure", f"carry_out.{fund}", "total")] = carry_out[fund]
         values[("expenditure", "grand_total", fund)] = total + carry_out[fund]
-    for row in ("expenditure_total", "carry_out", "grand_total"):
-        values[("expenditure", row, "total")] = sum(values[("expenditure", row, f)] for f in funds)
+    for line in ("expenditure_total", "carry_out", "grand_total"):
+        values[("expenditure", line, "total")] = sum(
+            values[("expenditure", line, f)] for f in funds
+        )
     return TableFill(values={k: _money(v) for k, v in values.items()}), gpb_in
 
 

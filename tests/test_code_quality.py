@@ -1,4 +1,5 @@
-"""ruff and mypy run clean over the package: part of the test suite so CI enforces them."""
+"""ruff and mypy run clean over the package and the benchmark harness: part of the test suite so
+CI enforces them."""
 
 from __future__ import annotations
 
@@ -15,15 +16,15 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check() -> None:
-    result = _run("ruff", "check", "src", "tests")
+    result = _run("ruff", "check", "src", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format() -> None:
-    result = _run("ruff", "format", "--check", "src", "tests")
+    result = _run("ruff", "format", "--check", "src", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_mypy_strict() -> None:
-    result = _run("mypy", "src/juesuan")
+    result = _run("mypy", "src/juesuan", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
