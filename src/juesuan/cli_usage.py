@@ -192,11 +192,13 @@ def _bounds(kind: Any, en: bool) -> str:
     return f" {' and '.join(parts)}" if en else f" {'、'.join(parts)} 的"
 
 
+_LANG_KEY = "juesuan.lang"  # in the contexts' shared meta: the language of the whole line
+
+
 class Group(click.Group):
     """The command groups: click's usage errors leave them as one line (`one_line`)."""
 
     group_class = type  # its subgroups are of this class too
-    _lang = "zh"
 
     def make_context(
         self,
@@ -205,23 +207,25 @@ class Group(click.Group):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        self._lang = language(args) if parent is None else getattr(parent.command, "_lang", "zh")
-        where = f"{parent.command_path} {info_name}" if parent else info_name or "juesuan"
+        lang = language(args) if parent is None else parent.meta.get(_LANG_KEY, "zh")
         try:
-            return super().make_context(info_name, args, parent, **extra)
+            ctx = super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:
-            _reraise(exc, self._lang, where)
+            where = f"{parent.command_path} {info_name}" if parent else info_name or "juesuan"
+            _reraise(exc, lang, where)
+        ctx.meta[_LANG_KEY] = lang
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
+        lang = ctx.meta.get(_LANG_KEY, "zh")
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
             # a subcommand's own arguments failed before it had a context: name it
             where = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
-            _reraise(exc, self._lang, where)
+            _reraise(exc, lang, where)
         except KeyboardInterrupt:  # click would say "Aborted!" and exit 1, the findings code
-            line = "interrupted" if self._lang == "en" else "已中断"
-            raise _Interrupted(line) from None
+            raise _Interrupted("interrupted" if lang == "en" else "已中断") from None
 
 
 def _reraise(exc: click.UsageError, lang: str, where: str) -> NoReturn:

@@ -38,10 +38,10 @@ def fmt_amount(value: Decimal | None) -> str | None:
     return format(value, "f")
 
 
-def past_cents(value: object) -> bool:
+def past_cents(value: Decimal | None) -> bool:
     """An amount with more than two decimals (425.2349). A workbook's "#,##0.00" would show it
     as 425.23, hiding the very digits a finding may be about, so our outputs show it in full."""
-    if not isinstance(value, Decimal) or not value.is_finite():
+    if value is None or not value.is_finite():
         return False
     exponent = value.normalize().as_tuple().exponent
     return isinstance(exponent, int) and exponent < -2

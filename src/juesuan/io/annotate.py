@@ -386,7 +386,6 @@ def _finding_row(
     link = f"{_quote_sheet(f.sheet or '')}!{f.cell}" if linked else None
     severity = f.severity.value if lang == "en" else f.severity.zh
     table = titles.get(f.table or "", f.table or "")
-    amounts = (f.actual, f.expected, f.difference)
     if not table and f.text_offset is not None:
         table = "情况说明" if lang != "en" else "Explanation text"
     return [
@@ -396,7 +395,10 @@ def _finding_row(
         _Cell(table, "text"),
         _Cell(where, "link" if link else "text", link),
         _Cell(f.text(lang), "text"),
-        *(_Cell(v, "exact" if past_cents(v) else "number") for v in amounts),
+        *(
+            _Cell(v, "exact" if past_cents(v) else "number")
+            for v in (f.actual, f.expected, f.difference)
+        ),
         _Cell(_related_text(f.related, f.sheet, lang), "text"),
         _Cell(note, "note"),
         _Cell(_text_place(f, lang), "text"),
