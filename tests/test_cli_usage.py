@@ -5,6 +5,7 @@ command in a subprocess."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -41,6 +42,11 @@ CASES = [
         ["juesuan intake：", "选项 --out 后面要给出值"],
         ["option --out needs a value"],
     ),
+    (
+        ["intake", "a", "--out", "--force"],
+        ["juesuan intake：", "选项 --out 后面要给出值"],
+        ["option --out needs a value"],
+    ),
     (["validate", "x.xlsx", "--force=yes"], ["选项 --force 不带值"], ["--force takes no value"]),
     (
         ["explain"],
@@ -69,6 +75,13 @@ CASES = [
         ["--annotate takes one input file"],
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _in_a_scratch_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a wrongly parsed line writes lands there, not in the checkout."""
+    monkeypatch.chdir(tmp_path)
+
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -104,6 +117,22 @@ def test_one_line_in_the_users_language(
 def test_lang_given_before_the_mistake() -> None:
     line = _one_line(["validate", "--lang=en", "x.xlsx", "--formt", "json"])
     assert "juesuan validate: no such option --formt" in line
+
+
+def test_an_option_is_not_taken_for_a_missing_value(tmp_path: Path) -> None:
+    """Click takes the next word for --out's folder even when it is an option: the outputs
+    went into a folder named "--lang" and "en" became a submission."""
+    submission = tmp_path / "报送"
+    submission.mkdir()
+    result = juesuan("intake", "报送", "--out", "--lang", "en")
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        "juesuan intake: option --out needs a value. See python -m juesuan intake --help."
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["报送"]
+    # written out with "=", the value is what the user says it is
+    named = _one_line(["validate", "--format=--lang", "x.xlsx"])
+    assert "--format 的值 '--lang' 无效" in named
 
 
 def test_no_arguments_still_show_the_help() -> None:

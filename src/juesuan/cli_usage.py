@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any, NoReturn
 
 import click
@@ -192,6 +193,23 @@ def _bounds(kind: Any, en: bool) -> str:
     return f" {' and '.join(parts)}" if en else f" {'、'.join(parts)} 的"
 
 
+class Command(click.Command):
+    """A command whose option that takes a value is never given another of its options as that
+    value: in `intake a --out --lang en` the folder was forgotten; click would write the
+    outputs into a folder named "--lang" and take "en" for a submission."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = [p for p in self.get_params(ctx) if isinstance(p, click.Option)]
+        names = {name for p in options for name in (*p.opts, *p.secondary_opts)}
+        valued = {name for p in options if not p.is_flag and not p.count for name in p.opts}
+        for option, value in pairwise(args):
+            if option == "--":
+                break
+            if option in valued and value.partition("=")[0] in names:
+                raise BadOptionUsage(option, f"Option '{option}' requires an argument.", ctx)
+        return super().parse_args(ctx, args)
+
+
 _LANG_KEY = "juesuan.lang"  # in the contexts' shared meta: the language of the whole line
 
 
@@ -199,6 +217,7 @@ class Group(click.Group):
     """The command groups: click's usage errors leave them as one line (`one_line`)."""
 
     group_class = type  # its subgroups are of this class too
+    command_class = Command
 
     def make_context(
         self,
