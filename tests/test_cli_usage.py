@@ -51,7 +51,7 @@ CASES = [
     (
         ["explain"],
         ["juesuan explain：", "缺少参数 CODE", "juesuan explain [OPTIONS] CODE"],
-        None,  # explain and addin speak Chinese only
+        ["missing argument CODE", "explain [OPTIONS] CODE)"],
     ),
     # no --lang before the command is known: Chinese only
     (["valdate", "x.xlsx"], ["juesuan：", "没有命令 valdate", "是不是 validate"], None),
@@ -65,7 +65,7 @@ CASES = [
     (
         ["addin", "install", "--file", "不存在.xlam"],
         ["juesuan addin install：", "'不存在.xlam'", "没有这个文件"],
-        None,
+        None,  # --lang belongs to the subcommand: the test below
     ),
     (["validate"], ["请给出工作簿"], ["give a workbook"]),
     (["validate", "x.xlsx", "--select", "ZZ"], ["未知的规则代码或前缀：ZZ"], ["unknown rule code"]),
@@ -112,6 +112,11 @@ def test_one_line_in_the_users_language(
         assert part in english
     assert not _CJK.search(english.replace("不存在", "")), english
     assert english.endswith("--help.")
+
+
+def test_the_add_in_commands_speak_english_too() -> None:
+    line = _one_line(["addin", "install", "--lang", "en", "--file", "不存在.xlam"])
+    assert "invalid value '不存在.xlam' for --file: no such file or folder" in line
 
 
 def test_lang_given_before_the_mistake() -> None:

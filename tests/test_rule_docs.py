@@ -92,6 +92,32 @@ def test_explain_unknown_code() -> None:
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.strip() == "未知的规则代码：XX999（用 juesuan rules 查看全部）"
+    en = run("explain", "XX999", "--lang", "en")
+    assert en.returncode == 2
+    assert en.stderr.strip() == "unknown rule code: XX999 (juesuan rules lists them all)"
+
+
+def test_explain_in_english() -> None:
+    proc = run("explain", "SM121", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "Severity: error" in proc.stdout and "Basis: T3.1" in proc.stdout
+    assert "Failing example" in proc.stdout and "184.58" in proc.stdout
+    assert "检查内容" not in proc.stdout and "级别" not in proc.stdout
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_has_an_english_page(code: str) -> None:
+    """English headings and every English text the doc has; the Chinese-only sections are
+    named as such, never shown under a Chinese heading."""
+    page = render_markdown(code, "en")
+    d = all_docs()[code]
+    assert page.startswith(f"# {code} {RULES[code].name}\n")
+    assert d["why_en"] in page
+    for heading in ("## Why", "## Failing example", "## Passing example"):
+        assert heading in page
+    for section in SECTIONS:
+        assert f"## {section}" not in page
+    assert d["错误示例"] in page and d["正确示例"] in page
 
 
 def test_validate_select_keeps_only_the_selected_family() -> None:

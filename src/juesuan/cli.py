@@ -72,6 +72,12 @@ _RULES_OPTION = click.option(
 )
 
 
+def _stop(lang: str, zh: str, en: str) -> NoReturn:
+    """One line on stderr, exit code 2."""
+    click.echo(en if lang == "en" else zh, err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
 def _extra_rules(files: tuple[Path, ...], lang: str) -> ExtraRules | None:
     """The bureau rules, registered; one line and exit 2 when a file is unusable."""
     if not files:
@@ -344,12 +350,14 @@ def rules_command(rule_files: tuple[Path, ...], lang: str) -> None:
 
 @main.command()
 @click.argument("code")
-def explain(code: str) -> None:
+@_LANG
+def explain(code: str, lang: str) -> None:
     """显示一条规则的说明 / explain one rule.
 
     \b
     例 / example:
       juesuan explain SM121
+      juesuan explain SM121 --lang en
     """
     from rich.console import Console
     from rich.markdown import Markdown
@@ -359,9 +367,12 @@ def explain(code: str) -> None:
 
     key = code.strip().upper()
     if key not in RULES:
-        click.echo(f"未知的规则代码：{code}（用 juesuan rules 查看全部）", err=True)
-        sys.exit(EXIT_UNUSABLE)
-    Console(highlight=False).print(Markdown(render_markdown(key)))
+        _stop(
+            lang,
+            f"未知的规则代码：{code}（用 juesuan rules 查看全部）",
+            f"unknown rule code: {code} (juesuan rules lists them all)",
+        )
+    Console(highlight=False).print(Markdown(render_markdown(key, lang)))
 
 
 # ── intake: a finance bureau's batch of submissions ─────────────────────────────────────────
@@ -374,12 +385,6 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def _stop(lang: str, zh: str, en: str) -> NoReturn:
-    """One line on stderr, exit code 2."""
-    click.echo(en if lang == "en" else zh, err=True)
-    sys.exit(EXIT_UNUSABLE)
 
 
 @main.command()
@@ -533,7 +538,8 @@ def addin_group() -> None:
     help="输出目录 / output directory.",
 )
 @click.option("--force", is_flag=True, help="覆盖已存在的文件 / overwrite an existing file.")
-def addin_build(out_dir: Path, force: bool) -> None:
+@_LANG
+def addin_build(out_dir: Path, force: bool, lang: str) -> None:
     """由已安装的 xlwings 生成加载项 / build juesuan.addin.xlam from the installed xlwings."""
     from juesuan.addin.build import BuildError, build
     from juesuan.i18n import t
@@ -541,12 +547,12 @@ def addin_build(out_dir: Path, force: bool) -> None:
     try:
         path = build(out_dir, overwrite=force)
     except FileExistsError as exc:
-        click.echo(t("exists", "zh", path=exc.args[0]), err=True)
-        sys.exit(EXIT_UNUSABLE)
-    except (BuildError, OSError) as exc:
-        click.echo(f"无法生成加载项：{exc}", err=True)
-        sys.exit(EXIT_UNUSABLE)
-    click.echo(f"已生成 Excel 加载项：{path}")
+        _stop(lang, t("exists", "zh", path=exc.args[0]), t("exists", "en", path=exc.args[0]))
+    except BuildError as exc:
+        _stop(lang, f"无法生成加载项：{exc.zh}", f"cannot build the add-in: {exc.en}")
+    except OSError as exc:
+        _stop(lang, f"无法生成加载项：{exc}", f"cannot build the add-in: {exc}")
+    click.echo(f"Excel add-in built: {path}" if lang == "en" else f"已生成 Excel 加载项：{path}")
 
 
 @addin_group.command("install")
@@ -557,27 +563,29 @@ def addin_build(out_dir: Path, force: bool) -> None:
     default=None,
     help="安装已生成的 juesuan.addin.xlam（默认现场生成） / install this built file.",
 )
-def addin_install(built: Path | None) -> None:
+@_LANG
+def addin_install(built: Path | None, lang: str) -> None:
     """安装到 Excel 的启动文件夹 / install into Excel's startup folder (Windows, macOS)."""
-    from juesuan.addin.install import NoExcel, install
+    from juesuan.addin.install import install
+    from juesuan.i18n import Said
 
     try:
         install(built)
-    except (NoExcel, ValueError) as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_UNUSABLE)
+    except Said as exc:  # no Excel here, a file of another name, the build failed
+        _stop(lang, exc.zh, exc.en)
 
 
 @addin_group.command("uninstall")
-def addin_uninstall() -> None:
+@_LANG
+def addin_uninstall(lang: str) -> None:
     """从 Excel 的启动文件夹移除 / remove from Excel's startup folder (Windows, macOS)."""
-    from juesuan.addin.install import NoExcel, uninstall
+    from juesuan.addin.install import uninstall
+    from juesuan.i18n import Said
 
     try:
         uninstall()
-    except NoExcel as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_UNUSABLE)
+    except Said as exc:
+        _stop(lang, exc.zh, exc.en)
 
 
 if __name__ == "__main__":  # pragma: no cover

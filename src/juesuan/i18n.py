@@ -61,3 +61,14 @@ def pick(words: Words, key: str, lang: str = "zh", **kw: object) -> str:
 
 def t(word: str, lang: str = "zh", **kw: object) -> str:
     return pick(_WORDS, word, lang, **kw)
+
+
+class Said(Exception):
+    """An error whose one line for the user is written in both languages."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh)
+        self.zh, self.en = zh, en
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh

@@ -140,6 +140,12 @@ def test_cli_build_writes_the_file_and_refuses_to_overwrite(tmp_path: Path) -> N
     assert "已存在" in again.output
     forced = runner.invoke(cli, ["addin", "build", "--out", str(tmp_path), "--force"])
     assert forced.exit_code == 0
+    english = runner.invoke(cli, ["addin", "build", "--out", str(tmp_path), "--lang", "en"])
+    assert english.exit_code == 2
+    assert english.output.startswith("output file exists:")
+    fresh = runner.invoke(cli, ["addin", "build", "--out", str(tmp_path / "en"), "--lang", "en"])
+    assert fresh.exit_code == 0
+    assert fresh.output.startswith("Excel add-in built:")
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="Excel exists there")
@@ -148,6 +154,9 @@ def test_install_without_excel_says_so_and_exits_2(command: str) -> None:
     result = CliRunner().invoke(cli, ["addin", command])
     assert result.exit_code == 2
     assert "只能安装在 Windows 或 macOS 上" in result.output
+    english = CliRunner().invoke(cli, ["addin", command, "--lang", "en"])
+    assert english.exit_code == 2
+    assert english.output.startswith("the Excel add-in installs on Windows or macOS only")
 
 
 def test_default_config_is_this_python_and_where_juesuan_lives() -> None:

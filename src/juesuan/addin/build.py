@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from juesuan.addin import ADDIN_FILE
+from juesuan.i18n import Said
 
 SOURCE_NAME = "quickstart_addin_ribbon.xlam"
 CUSTOM_UI = "customUI/customUI.xml"
@@ -55,7 +56,7 @@ RIBBON_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 """
 
 
-class BuildError(Exception):
+class BuildError(Said):
     """The xlwings package does not hold the add-in this build expects."""
 
 
@@ -70,7 +71,10 @@ def source_addin() -> Path:
 
     path = Path(xlwings.__file__).parent / SOURCE_NAME
     if not path.is_file():
-        raise BuildError(f"xlwings {xlwings.__version__} 中没有 {SOURCE_NAME}")
+        raise BuildError(
+            f"xlwings {xlwings.__version__} 中没有 {SOURCE_NAME}",
+            f"xlwings {xlwings.__version__} has no {SOURCE_NAME}",
+        )
     return path
 
 
@@ -96,7 +100,10 @@ def build(out_dir: Path, config: Config | None = None, *, overwrite: bool = Fals
         with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w") as zout:
             names = set(zin.namelist())
             if CUSTOM_UI not in names or "xl/workbook.xml" not in names:
-                raise BuildError(f"{SOURCE_NAME} 的结构与预期不同（缺少 {CUSTOM_UI}）")
+                raise BuildError(
+                    f"{SOURCE_NAME} 的结构与预期不同（缺少 {CUSTOM_UI}）",
+                    f"{SOURCE_NAME} is not laid out as expected (no {CUSTOM_UI})",
+                )
             workbook = zin.read("xl/workbook.xml").decode("utf-8")
             config_part = _config_part(zin, workbook)
             for info in zin.infolist():
@@ -120,13 +127,19 @@ def build(out_dir: Path, config: Config | None = None, *, overwrite: bool = Fals
 def _config_part(zin: zipfile.ZipFile, workbook: str) -> str:
     sheet = re.search(rf'<sheet\b[^>]*name="{re.escape(CONFIG_SHEET_OFF)}"[^>]*>', workbook)
     if sheet is None:
-        raise BuildError(f"{SOURCE_NAME} 中没有配置工作表 {CONFIG_SHEET_OFF}")
+        raise BuildError(
+            f"{SOURCE_NAME} 中没有配置工作表 {CONFIG_SHEET_OFF}",
+            f"{SOURCE_NAME} has no config sheet {CONFIG_SHEET_OFF}",
+        )
     rid = re.search(r'r:id="([^"]+)"', sheet[0])
     rels = zin.read("xl/_rels/workbook.xml.rels").decode("utf-8")
     target = rid and re.search(rf'<Relationship\b[^>]*Id="{rid[1]}"[^>]*>', rels)
     found = target and re.search(r'Target="([^"]+)"', target[0])
     if not found:
-        raise BuildError(f"{SOURCE_NAME} 的配置工作表找不到对应部件")
+        raise BuildError(
+            f"{SOURCE_NAME} 的配置工作表找不到对应部件",
+            f"the part of {SOURCE_NAME}'s config sheet is missing",
+        )
     return "xl/" + found[1].lstrip("/").removeprefix("xl/")
 
 
@@ -151,7 +164,10 @@ def _fill_config(xml: str, config: Config) -> str:
     key = _text_cell(f"A{_SWITCH_ROW}", "ADD_WORKBOOK_TO_PYTHONPATH")
     value = f'<c r="B{_SWITCH_ROW}" s="1" t="b"><v>0</v></c>'
     if re.search(rf'<row r="{_SWITCH_ROW}"', xml):
-        raise BuildError(f"配置工作表第 {_SWITCH_ROW} 行已被占用")
+        raise BuildError(
+            f"配置工作表第 {_SWITCH_ROW} 行已被占用",
+            f"row {_SWITCH_ROW} of the config sheet is already taken",
+        )
     line = f'<row r="{_SWITCH_ROW}" spans="1:2">{key}{value}</row>'
     nxt = next(
         (m for m in re.finditer(r'<row r="(\d+)"', xml) if int(m[1]) > _SWITCH_ROW),
@@ -164,7 +180,9 @@ def _fill_config(xml: str, config: Config) -> str:
 def _append_to_row(xml: str, row: int, cell: str) -> str:
     m = re.search(rf'<row r="{row}"[^>]*>(.*?)</row>', xml, re.S)
     if m is None or f'r="B{row}"' in m[1]:
-        raise BuildError(f"配置工作表第 {row} 行与预期不同")
+        raise BuildError(
+            f"配置工作表第 {row} 行与预期不同", f"row {row} of the config sheet is not as expected"
+        )
     opened = re.sub(r'spans="[^"]*"', 'spans="1:2"', xml[m.start() : m.start(1)])
     return xml[: m.start()] + opened + m[1] + cell + "</row>" + xml[m.end() :]
 

@@ -13,10 +13,15 @@ from argparse import Namespace
 from pathlib import Path
 
 from juesuan.addin import ADDIN_FILE
+from juesuan.i18n import Said
 
 
-class NoExcel(Exception):
+class NoExcel(Said):
     """This system has no desktop Excel to install into."""
+
+
+class NotTheAddin(Said):
+    """`--file` names a file the ribbon button could not find its Python module by."""
 
 
 def excel_platform() -> bool:
@@ -27,7 +32,9 @@ def _require_excel() -> None:
     if not excel_platform():
         raise NoExcel(
             "Excel 加载项只能安装在 Windows 或 macOS 上（本机是 "
-            f"{sys.platform}）；在本机请用 juesuan validate 校验工作簿。"
+            f"{sys.platform}）；在本机请用 juesuan validate 校验工作簿。",
+            f"the Excel add-in installs on Windows or macOS only (this is {sys.platform}); "
+            "here, check workbooks with juesuan validate.",
         )
 
 
@@ -41,7 +48,10 @@ def install(built: Path | None = None) -> Path:
 
         built = build(Path(tempfile.mkdtemp(prefix="juesuan-addin-")), overwrite=True)
     if built.name != ADDIN_FILE:
-        raise ValueError(f"加载项文件必须命名为 {ADDIN_FILE}（按钮据此找到 Python 模块）")
+        raise NotTheAddin(
+            f"加载项文件必须命名为 {ADDIN_FILE}（按钮据此找到 Python 模块）",
+            f"the add-in file must be named {ADDIN_FILE} (the button finds its Python module by it)",
+        )
     cli.addin_install(Namespace(file=str(built), dir=None, glob=False))  # type: ignore[no-untyped-call]
     return built
 

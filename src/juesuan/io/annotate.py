@@ -50,7 +50,7 @@ from typing import Literal
 
 from juesuan import __version__
 from juesuan.findings import Finding, Related, Report, Severity, past_cents
-from juesuan.i18n import pick
+from juesuan.i18n import Said, pick
 
 __all__ = ["AnnotateResult", "annotated_path", "write_annotated_copy"]
 
@@ -248,15 +248,8 @@ def write_annotated_copy(
     return _atomic(dst, lambda tmp: _report_workbook(tmp, dst, report, lang, now, earlier, note))
 
 
-class _CannotGraft(Exception):
+class _CannotGraft(Said):
     """The package is not one juesuan knows how to extend safely: write a report workbook."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
-
-    def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
 
 def _same_file(a: Path, b: Path) -> bool:

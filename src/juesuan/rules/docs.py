@@ -29,6 +29,15 @@ FAMILY_NAMES = {
     "XT": "表间勾稽",
     "TX": "说明文本",
 }
+FAMILY_NAMES_EN = {
+    "IN": "input file",
+    "ST": "table structure",
+    "CD": "classification codes",
+    "VA": "single amounts",
+    "SM": "sums within a table",
+    "XT": "identities across tables",
+    "TX": "explanation text",
+}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
 
 
@@ -76,8 +85,12 @@ def basis(code: str) -> str | None:
     return None if value is None else str(value)
 
 
-def render_markdown(code: str) -> str:
-    """The Markdown page of one rule; KeyError for an unknown code or a rule without doc."""
+def render_markdown(code: str, lang: str = "zh") -> str:
+    """The Markdown page of one rule; KeyError for an unknown code or a rule without doc.
+    In English (`lang="en"`): the summary, the identity checked, why, and the examples; the
+    other sections exist in Chinese only, and the page says so."""
+    if lang == "en":
+        return _render_english(code)
     r: Rule = RULES[code]
     d = all_docs()[code]
     lines = [f"# {code} {r.name}", ""]
@@ -98,6 +111,26 @@ def render_markdown(code: str) -> str:
         if section == "为什么" and d.get("why_en"):
             lines += [f"*Why:* {d['why_en']}", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _render_english(code: str) -> str:
+    r, d = RULES[code], all_docs()[code]
+    meta = (
+        f"**Severity**: {r.severity.value} · **Family**: {FAMILY_NAMES_EN.get(code[:2], code[:2])}"
+    )
+    if (b := basis(code)) is not None:
+        meta += f" · **Basis**: {b} (nine-tables.md §3)"
+    lines = [f"# {code} {r.name}", "", meta, "", d.get("summary", r.summary_en), ""]
+    if checks := _checks(code):
+        lines += ["Checked as (validators/catalogue):", "", "```text", *checks, "```", ""]
+    lines += ["## Why", "", d.get("why_en") or r.summary_en, ""]
+    for section, title in (("错误示例", "Failing example"), ("正确示例", "Passing example")):
+        lines += [f"## {title}", "", "```text", d[section], "```", ""]
+    lines += [
+        "What it checks in detail, how to fix it and its known limits are written in Chinese "
+        f"only: `juesuan explain {code}`.",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def render_index() -> str:

@@ -16,18 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from juesuan.i18n import Said
+
 _ODD = re.compile("[\ue000-\uf8ff\u3040-\u30ff\u0370-\u03ff\u0400-\u04ff\u2500-\u257f]")
 MAX_BYTES = 20 * 1024 * 1024  # a disclosure text is a few hundred KB; refuse anything absurd
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-class TextProblem(Exception):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(zh)
-        self.zh, self.en = zh, en
-
-    def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+class TextProblem(Said):
+    """A text (or last year's workbook) that cannot be used."""
 
 
 @dataclass(frozen=True)
