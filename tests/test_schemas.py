@@ -82,7 +82,7 @@ def test_malformed_code(tmp_path: Path) -> None:
 def test_unknown_code(tmp_path: Path) -> None:
     code = unlisted_code()
     findings = planted(tmp_path, {(T3, "A10"): code})
-    assert at(findings, "CD102") == [(T3, "B10")]
+    assert at(findings, "CD102") == [(T3, "A10")]  # the code's cell, not its name's
     f = next(f for f in findings if f.code == "CD102")
     assert f.place == f"code|{code}" and "不在 2023 年科目表中" in f.message
 

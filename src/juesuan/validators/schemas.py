@@ -530,7 +530,8 @@ def _malformed(c: _CodeAt) -> Finding:
 
 
 def _unknown(wb: Workbook, c: _CodeAt) -> Finding:
-    t, code, cell = c.table, c.row.code or "", c.name_cell
+    # the code is what is wrong: its own cell, as for CD101 (the name's cell is CD103's)
+    t, code, cell = c.table, c.row.code or "", c.row.label_cell or c.name_cell
     kind = "功能分类" if c.book.kind == "function" else "经济分类"
     year = wb.edition.year
     return finding(
