@@ -336,3 +336,51 @@ def test_one_wrong_cell_of_a_yuan_table_is_one_finding(tmp_path: Path) -> None:
     errors = [f for f in validate_path(path).findings if f.severity is Severity.ERROR]
     assert [(f.code, f.cell) for f in errors] == [("SM111", "C6")]
     assert [(a.code, a.cell) for a in errors[0].also] == [("SM112", "C6"), ("XT201", "B14")]
+
+
+# --- a code keyed wrong ------------------------------------------------------------------------
+
+_T3, _T5 = "支出决算表", "一般公共预算财政拨款支出决算表"
+
+
+@pytest.mark.parametrize(("sheet", "hinted"), [(_T3, True), (_T5, False)])
+def test_a_code_keyed_wrong_is_named_where_the_row_is_missing(
+    tmp_path: Path, sheet: str, hinted: bool
+) -> None:
+    """T3 printing 2010320 (not in the list) where T5 has 2010302: the X13 message asks
+    whether T3's A10 is meant to be 2010302. Keyed wrong in T5 instead, T3's code is right:
+    no such question (CD102 names T5's A10)."""
+    import openpyxl
+
+    from juesuan.validate import validate_path
+
+    book = openpyxl.load_workbook(SAMPLES / "sample_2023.xlsx")
+    book[sheet]["A10"] = "2010320"  # 2010302 with its last two digits swapped
+    path = tmp_path / "typo.xlsx"
+    book.save(path)
+    report = validate_path(path)
+    x13 = [f for f in report.findings if f.code == "XT213"]
+    assert [f.cell for f in x13] == ["C10", "E10"]
+    assert [(f.sheet, f.cell) for f in report.findings if f.code == "CD102"] == [(sheet, "A10")]
+    zh = "（该表 A10 的编码「2010320」是否应为「2010302」？）"
+    en = "(is the code 2010320 in its A10 meant to be 2010302?)"
+    for f in x13:
+        assert (zh in f.message) is hinted
+        assert (en in f.message_en) is hinted
+        assert "未列" not in f.message_en
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "slip"),
+    [
+        ("2010320", "2010302", True),  # neighbours swapped
+        ("2010303", "2010302", True),  # one digit wrong
+        ("2010313", "2010302", False),  # two digits wrong
+        ("2010203", "2010302", False),  # swapped, but not neighbours
+        ("201030", "2010302", False),  # a digit short
+    ],
+)
+def test_one_slip(typed: str, meant: str, slip: bool) -> None:
+    from juesuan.validators.identities import _one_slip
+
+    assert _one_slip(typed, meant) is slip

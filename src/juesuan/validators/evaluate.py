@@ -201,7 +201,7 @@ class Context:
         total: Cell,
         items: Sequence[tuple[Weight, Cell]],
         relation: Relation,
-        absent: Sequence[str] = (),
+        absent: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Compare a total with its items in the interval model; record what does not hold.
 

@@ -14,6 +14,7 @@ from itertools import compress, repeat
 from operator import add, eq, is_, le, mul, neg, not_, sub
 from typing import cast
 
+from juesuan.spec.model import CodeBook
 from juesuan.tables import Row, Table
 from juesuan.validators.evaluate import Context
 from juesuan.validators.expr import Check, Ref
@@ -54,9 +55,40 @@ def _missing_row(table: Table, ref: Ref) -> Unavailable:
     )
 
 
-def _matched_absent(table: Table, row: Row) -> str:
-    """The text for a row one table prints and the other does not (it counts as blank, 0)."""
-    return f"{table.spec.title} 未列「{row.label}」行 0.00"
+def _matched_absent(
+    table: Table, row: Row, printed: SectionView, partner: SectionView | None, book: CodeBook
+) -> tuple[str, str]:
+    """The text (zh, en) for a row one table prints and the other does not (it counts as
+    blank, 0), with the likely typo when the table prints, instead, a code one slip away that
+    is not in this year's list (2010320 for 2010302) and that the partner table lacks."""
+    zh = f"{table.spec.title} 未列「{row.label}」行 0.00"
+    en = f"{table.spec.title} has no row 「{row.label}」 (0.00)"
+    if book.name(row.key) is None:  # the partner's own code is the doubtful one
+        return zh, en
+    slips = [
+        r
+        for key, r in printed.by_key.items()
+        if _one_slip(key, row.key)
+        and book.name(key) is None
+        and (partner is None or key not in partner.by_key)
+    ]
+    if len(slips) == 1 and (cell := slips[0].label_cell):
+        typo = slips[0].key
+        zh += f"（该表 {cell} 的编码「{typo}」是否应为「{row.key}」？）"
+        en += f" (is the code {typo} in its {cell} meant to be {row.key}?)"
+    return zh, en
+
+
+def _one_slip(typed: str, meant: str) -> bool:
+    """Two codes of the same length one keying slip apart: one digit wrong, or two
+    neighbouring digits swapped."""
+    if len(typed) != len(meant) or typed == meant or not (typed.isdigit() and meant.isdigit()):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+    if len(diff) == 1:
+        return True
+    i, j = diff if len(diff) == 2 else (0, 0)
+    return j == i + 1 and typed[i] == meant[j] and typed[j] == meant[i]
 
 
 def _absent_code(ref: Ref) -> bool:
@@ -70,7 +102,7 @@ def _resolve(
     row: Row | None,
     row_view: SectionView | None,
     column: str | None,
-    absent: list[str],
+    absent: list[tuple[str, str]],
 ) -> list[Cell] | None:
     """The cells a reference stands for; None when its single row is not printed.
 
@@ -90,7 +122,8 @@ def _resolve(
             assert row is not None  # rulebook requires for_each
             found = row if sv is row_view else sv.by_key.get(row.key)
             if found is None:
-                absent.append(_matched_absent(table, row))
+                book = ctx.wb.edition.codebook(table.spec.codes)
+                absent.append(_matched_absent(table, row, sv, row_view, book))
                 return []
             rows = [found]
         else:
@@ -105,7 +138,7 @@ def _resolve(
     return cells
 
 
-Instance = tuple[Cell, list[tuple[Weight, Cell]], list[str]]
+Instance = tuple[Cell, list[tuple[Weight, Cell]], list[tuple[str, str]]]
 
 
 def _instance(
@@ -116,7 +149,7 @@ def _instance(
     column: str | None,
     cross: bool,
 ) -> Instance | None:
-    absent: list[str] = []
+    absent: list[tuple[str, str]] = []
     totals = _resolve(ctx, check.total, row, row_view, column, absent)
     if totals is None and cross and _absent_code(check.total):
         return None  # a coded row not printed is blank: nothing to report at

@@ -156,17 +156,18 @@ def cross_texts(
     outcome: Outcome,
     relation: Relation,
     unit: str,
-    absent: Sequence[str] = (),
+    absent: Sequence[tuple[str, str]] = (),
     converted: Sequence[tuple[str, str]] = (),
 ) -> Texts:
     """A check across tables: every cell named by its table, address and row/column.
 
         收入支出决算总表 D14「本年支出合计」573.85 ≠ 支出决算表 C6「合计 / 本年支出合计」573.75，相差 0.10 万元
 
-    `absent` names partner rows one table does not print (blank, 0); `converted` the tables
+    `absent` names partner rows one table does not print (blank, 0), in (zh, en); `converted` the tables
     restated in `unit` ((title, own unit)), noted at the end."""
     lead = cell_name(total)
-    sums = _cross_terms(items, absent)
+    sums = _cross_terms(items, [zh for zh, _ in absent])
+    sums_en = _cross_terms(items, [en for _, en in absent])
     actual = fmt(outcome.actual)
     single = len(items) + len(absent) <= 1 and _plain_single(items)
     expected = "" if single else f" = {fmt(outcome.expected)}"
@@ -178,15 +179,15 @@ def cross_texts(
         return Texts(
             f"{lead}{actual} 与 {sums}{expected} 相差 {diff} {unit}，"
             f"在四舍五入误差范围内（允许 ±{tol}）{note}",
-            f"{lead} {actual} vs {sums}{expected} differs by {diff} {unit}, "
+            f"{lead} {actual} vs {sums_en}{expected} differs by {diff} {unit}, "
             f"within rounding (±{tol} allowed){note_en}",
         )
     if relation == "<=":
         return Texts(
             f"{lead}{actual} 大于 {sums}{expected}，超出 {diff} {unit}{note}",
-            f"{lead} {actual} exceeds {sums}{expected} by {diff} {unit}{note_en}",
+            f"{lead} {actual} exceeds {sums_en}{expected} by {diff} {unit}{note_en}",
         )
     return Texts(
         f"{lead}{actual} ≠ {sums}{expected}，相差 {diff} {unit}{note}",
-        f"{lead} {actual} ≠ {sums}{expected}, a difference of {diff} {unit}{note_en}",
+        f"{lead} {actual} ≠ {sums_en}{expected}, a difference of {diff} {unit}{note_en}",
     )
