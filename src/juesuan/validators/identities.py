@@ -63,19 +63,18 @@ def _matched_absent(
     is not in this year's list (2010320 for 2010302) and that the partner table lacks."""
     zh = f"{table.spec.title} 未列「{row.label}」行 0.00"
     en = f"{table.spec.title} has no row 「{row.label}」 (0.00)"
-    if book.name(row.key) is None:  # the partner's own code is the doubtful one
+    if printed.unlisted is None:  # usually none: then no row is looked at again
+        printed.unlisted = tuple(k for k in printed.by_key if k.isdigit() and not book.name(k))
+    if not printed.unlisted or book.name(row.key) is None:  # or the partner's code is doubtful
         return zh, en
     slips = [
-        r
-        for key, r in printed.by_key.items()
-        if _one_slip(key, row.key)
-        and book.name(key) is None
-        and (partner is None or key not in partner.by_key)
+        key
+        for key in printed.unlisted
+        if _one_slip(key, row.key) and (partner is None or key not in partner.by_key)
     ]
-    if len(slips) == 1 and (cell := slips[0].label_cell):
-        typo = slips[0].key
-        zh += f"（该表 {cell} 的编码「{typo}」是否应为「{row.key}」？）"
-        en += f" (is the code {typo} in its {cell} meant to be {row.key}?)"
+    if len(slips) == 1 and (cell := printed.by_key[slips[0]].label_cell):
+        zh += f"（该表 {cell} 的编码「{slips[0]}」是否应为「{row.key}」？）"
+        en += f" (is the code {slips[0]} in its {cell} meant to be {row.key}?)"
     return zh, en
 
 

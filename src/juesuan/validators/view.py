@@ -136,6 +136,9 @@ class SectionView:
     aligned: dict[tuple[int, str], tuple[Sequence[Row], list[Decimal | None]]] = field(
         default_factory=dict
     )
+    # the codes printed that this year's list does not have, asked for once (identities.py:
+    # the likely typo behind a row another table prints and this one does not)
+    unlisted: tuple[str, ...] | None = None
 
     @classmethod
     def of(cls, section: Section) -> SectionView:
