@@ -87,8 +87,7 @@ def _extra_rules(files: tuple[Path, ...], lang: str) -> ExtraRules | None:
     try:
         extra = load_extra(files)
     except ExtraRulesError as exc:
-        click.echo(exc.en if lang == "en" else exc.zh, err=True)
-        sys.exit(EXIT_UNUSABLE)
+        _stop(lang, exc.zh, exc.en)
     extra.register()
     return extra
 

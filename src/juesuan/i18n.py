@@ -70,5 +70,5 @@ class Said(Exception):
         super().__init__(zh)
         self.zh, self.en = zh, en
 
-    def message(self, lang: str) -> str:
+    def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh

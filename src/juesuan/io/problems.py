@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from juesuan.i18n import Said
+
 
 @dataclass(frozen=True)
-class InputProblem(Exception):
+class InputProblem(Said):
     """A file that cannot be validated: raised by readers, turned into exit code 2 by the CLI.
 
     `code` is a stable IN-family rule code (see `juesuan.rules.registry`).
@@ -18,6 +20,3 @@ class InputProblem(Exception):
 
     def __str__(self) -> str:
         return self.zh
-
-    def message(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh

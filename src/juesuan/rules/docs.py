@@ -20,23 +20,14 @@ from juesuan.rules.registry import RULES, Rule
 SECTIONS = ("检查内容", "为什么", "错误示例", "正确示例", "修正方法", "已知局限")
 EXAMPLES = frozenset({"错误示例", "正确示例"})
 FAMILIES = ("IN", "ST", "CD", "VA", "SM", "XT", "TX")
-FAMILY_NAMES = {
-    "IN": "输入文件",
-    "ST": "表格结构",
-    "CD": "科目编码",
-    "VA": "单个金额",
-    "SM": "表内勾稽",
-    "XT": "表间勾稽",
-    "TX": "说明文本",
-}
-FAMILY_NAMES_EN = {
-    "IN": "input file",
-    "ST": "table structure",
-    "CD": "classification codes",
-    "VA": "single amounts",
-    "SM": "sums within a table",
-    "XT": "identities across tables",
-    "TX": "explanation text",
+FAMILY_NAMES = {  # (zh, en)
+    "IN": ("输入文件", "input file"),
+    "ST": ("表格结构", "table structure"),
+    "CD": ("科目编码", "classification codes"),
+    "VA": ("单个金额", "single amounts"),
+    "SM": ("表内勾稽", "sums within a table"),
+    "XT": ("表间勾稽", "identities across tables"),
+    "TX": ("说明文本", "explanation text"),
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
 
@@ -85,6 +76,11 @@ def basis(code: str) -> str | None:
     return None if value is None else str(value)
 
 
+def _family(code: str, lang: str) -> str:
+    zh, en = FAMILY_NAMES.get(code[:2], (code[:2], code[:2]))
+    return en if lang == "en" else zh
+
+
 def render_markdown(code: str, lang: str = "zh") -> str:
     """The Markdown page of one rule; KeyError for an unknown code or a rule without doc.
     In English (`lang="en"`): the summary, the identity checked, why, and the examples; the
@@ -95,7 +91,7 @@ def render_markdown(code: str, lang: str = "zh") -> str:
     d = all_docs()[code]
     lines = [f"# {code} {r.name}", ""]
     meta = f"**级别**：{SEVERITY_ZH[r.severity.value]}（{r.severity.value}）"
-    meta += f" · **类别**：{FAMILY_NAMES.get(code[:2], code[:2])}"
+    meta += f" · **类别**：{_family(code, 'zh')}"
     if (b := basis(code)) is not None:
         meta += f" · **依据**：{b}（nine-tables.md §3）"
     lines += [meta, "", r.summary, "", f"*{d.get('summary', r.summary_en)}*", ""]
@@ -115,9 +111,7 @@ def render_markdown(code: str, lang: str = "zh") -> str:
 
 def _render_english(code: str) -> str:
     r, d = RULES[code], all_docs()[code]
-    meta = (
-        f"**Severity**: {r.severity.value} · **Family**: {FAMILY_NAMES_EN.get(code[:2], code[:2])}"
-    )
+    meta = f"**Severity**: {r.severity.value} · **Family**: {_family(code, 'en')}"
     if (b := basis(code)) is not None:
         meta += f" · **Basis**: {b} (nine-tables.md §3)"
     lines = [f"# {code} {r.name}", "", meta, "", d.get("summary", r.summary_en), ""]

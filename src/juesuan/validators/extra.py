@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from juesuan.findings import Severity
+from juesuan.i18n import Said
 from juesuan.rules import BUILTIN, RULES, Rule
 from juesuan.spec import Edition, available_editions, load_edition
 from juesuan.validators.expr import CatalogueError, Ref, is_selector
@@ -37,16 +38,14 @@ _REQUIRED = ("code", "name", "severity", "summary", "check")
 _STANDARD_ROWS = frozenset({"total", "main", "row"})
 
 
-class ExtraRulesError(ValueError):
+class ExtraRulesError(Said, ValueError):
     """A bureau rule file that cannot be used: one line, in Chinese and English."""
 
     def __init__(self, path: Path, line: int | None, zh: str, en: str) -> None:
         where_zh = f"{path.name} 第 {line} 行：" if line else f"{path.name}："
         where_en = f"{path.name}, line {line}: " if line else f"{path.name}: "
-        super().__init__(where_en + en)
+        super().__init__(where_zh + zh, where_en + en)
         self.line = line
-        self.zh = where_zh + zh
-        self.en = where_en + en
 
 
 @dataclass(frozen=True)
